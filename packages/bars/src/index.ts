@@ -1,0 +1,8 @@
+/**
+ * `@algospace/bars`: tick → OHLCV bars on any set of timeframes.
+ *
+ * @packageDocumentation
+ */
+export { BarsError } from './bars-error.js';
+export type { Timeframe } from './timeframe.js';
+export { parseTimeframe } from './timeframe.js';
