@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export type { Bar, Tick } from './bar.js';
 export { BarsError } from './bars-error.js';
 export type { Timeframe } from './timeframe.js';
 export { parseTimeframe } from './timeframe.js';

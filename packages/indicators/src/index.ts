@@ -3,4 +3,5 @@
  *
  * @packageDocumentation
  */
+export type { Indicator } from './indicator.js';
 export { SMA } from './sma.js';
