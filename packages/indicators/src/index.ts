@@ -3,5 +3,12 @@
  *
  * @packageDocumentation
  */
+
+export type {
+  FeatureSnapshot,
+  FeatureStoreView,
+  FeatureTrigger,
+  MmdFeatureVector,
+} from './feature-snapshot.js';
 export type { Indicator } from './indicator.js';
 export { SMA } from './sma.js';
