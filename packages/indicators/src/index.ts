@@ -11,4 +11,5 @@ export type {
   MmdFeatureVector,
 } from './feature-snapshot.js';
 export type { Indicator } from './indicator.js';
+export { IndicatorParameterError, IndicatorStateError, IndicatorsError } from './indicators-error.js';
 export { SMA } from './sma.js';
