@@ -3,7 +3,21 @@
  *
  * @packageDocumentation
  */
+
+export type { BarLabel, GapFill, TimeBarOptions } from './aggregator-options.js';
+export type { AggregatorStats, GapCapReport, RejectReason } from './aggregator-stats.js';
+export { rejectReasons } from './aggregator-stats.js';
 export type { Bar, Tick } from './bar.js';
-export { BarsError } from './bars-error.js';
+export { BarsError, BarsOptionError, InvalidInputError, InvalidTimestampError } from './bars-error.js';
+export type { SessionStart } from './interval-grid.js';
+export type {
+  SessionCalendar,
+  SessionCalendarOptions,
+  Weekday,
+  WeeklySession,
+} from './session-calendar.js';
+export { createSessionCalendar } from './session-calendar.js';
+export type { BarAggregator, BarAggregatorOptions } from './time-bar-aggregator.js';
+export { createBarAggregator } from './time-bar-aggregator.js';
 export type { Timeframe } from './timeframe.js';
 export { parseTimeframe } from './timeframe.js';
