@@ -1,9 +1,34 @@
 /**
- * `@algospace/event-bus`: typed, ordered pub/sub with error isolation for market-data pipelines.
+ * `@algospace/event-bus`: typed, ordered pub/sub with error isolation, queued mode, a worker_threads bridge,
+ * taps with an NDJSON journal, and metrics, for market-data pipelines.
  *
  * @packageDocumentation
  */
 
-export type { EventBus, EventHandler } from './event-bus.js';
+export type {
+  EventBus,
+  EventBusOptions,
+  EventBusStats,
+  EventHandler,
+  FailureKind,
+  HandlerFailure,
+  OverflowPolicy,
+  QueueOptions,
+  QueueStats,
+  SubscribeOptions,
+  TapFunction,
+  Topic,
+  TopicStats,
+  Unsubscribe,
+} from './event-bus.js';
 export { createEventBus } from './event-bus.js';
-export { EventBusError } from './event-bus-error.js';
+export {
+  EventBusBridgeError,
+  EventBusError,
+  EventBusEventDroppedError,
+  EventBusJournalError,
+  EventBusOptionError,
+  EventBusQueueFullError,
+  EventBusRecursionError,
+} from './event-bus-error.js';
+export type { LatencyStats } from './latency-sampler.js';

@@ -1,0 +1,66 @@
+/**
+ * The bounded FIFO behind queued mode: a power-of-two ring buffer stored as parallel arrays (topic, payload,
+ * parent sequence, sample timestamp), so enqueueing and dequeueing allocate nothing. Overflow policy lives in
+ * the bus, not here.
+ */
+
+/** Ring buffer of queued events (internal to the bus). */
+export class EventRing {
+  readonly capacity: number;
+  private readonly mask: number;
+  private readonly topics: (string | undefined)[];
+  private readonly payloads: unknown[];
+  private readonly parents: Float64Array;
+  private readonly stamps: Float64Array;
+  private head = 0;
+  size = 0;
+
+  /** @param capacity - a power of two */
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    // Filled rather than holey arrays: V8 keeps PACKED element kinds on the fast path.
+    this.topics = new Array<string | undefined>(capacity).fill(undefined);
+    this.payloads = new Array<unknown>(capacity).fill(undefined);
+    this.parents = new Float64Array(capacity);
+    this.stamps = new Float64Array(capacity);
+  }
+
+  /** Appends one event; the caller has checked that `size < capacity`. */
+  push(topic: string, payload: unknown, parent: number, stamp: number): void {
+    const slot = (this.head + this.size) & this.mask;
+    this.topics[slot] = topic;
+    this.payloads[slot] = payload;
+    this.parents[slot] = parent;
+    this.stamps[slot] = stamp;
+    this.size++;
+  }
+
+  /** Topic of the oldest event; only valid when `size > 0`. */
+  get frontTopic(): string {
+    return this.topics[this.head] as string;
+  }
+
+  /** Payload of the oldest event. */
+  get frontPayload(): unknown {
+    return this.payloads[this.head];
+  }
+
+  /** Sequence number of the event whose delivery enqueued the oldest event (0: none). */
+  get frontParent(): number {
+    return this.parents[this.head] as number;
+  }
+
+  /** `performance.now()` at enqueue when the oldest event is sampled for latency, else 0. */
+  get frontStamp(): number {
+    return this.stamps[this.head] as number;
+  }
+
+  /** Removes the oldest event, releasing its payload for the garbage collector. */
+  shift(): void {
+    this.topics[this.head] = undefined;
+    this.payloads[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
+  }
+}
