@@ -301,7 +301,9 @@ const signalSnapshot = fc.record({
 });
 
 /** A realistic stream: one "5m" snapshot per 5 minutes and a "30m" one after every sixth. */
-function streamOf(steps: readonly fc.RecordValue<typeof signalSnapshot>[]): FeatureSnapshot[] {
+function streamOf(
+  steps: readonly { step: number; mlmi: number; nwrqk: number; fvg: number }[],
+): FeatureSnapshot[] {
   const out: FeatureSnapshot[] = [];
   let bar = 0;
   for (const step of steps) {
