@@ -325,9 +325,9 @@ describe('MatrixAssemblerRegime (spec §11.4)', () => {
       [110, 1],
       [99, 4],
     ] as const;
-    bars.forEach(([price, volume], k) =>
-      assembler.update(snapshotAt('30m', 30 * (k + 1), { current_price: price, current_volume: volume })),
-    );
+    bars.forEach(([price, volume], k) => {
+      assembler.update(snapshotAt('30m', 30 * (k + 1), { current_price: price, current_volume: volume }));
+    });
     const row = assembler.latestRow();
     expect(row?.[16]).toBe(f32(Math.tanh(10)));
     expect(row?.[17]).toBe(f32(0.23570226039551578));
