@@ -517,7 +517,11 @@ export function createMatrixAssemblerComponent<A extends MatrixAssembler>(
       unsubscribe = undefined;
     },
     health() {
-      return { status: 'ok', details: { ...assembler.stats() } };
+      const s = assembler.stats();
+      return {
+        status: 'ok',
+        detail: `${s.updates} rows appended (${s.rows} held, ${s.ready ? 'ready' : 'warming up'}), ${s.nonFinite} non-finite raw values zeroed`,
+      };
     },
   };
 }

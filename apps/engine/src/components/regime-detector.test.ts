@@ -108,7 +108,8 @@ describe('createRegimeDetectorComponent', () => {
       ['volatile', T0 + 3_600_000, 'rules-v1'],
     ]);
     expect(component.latest?.regime).toBe('volatile');
-    expect(component.health().details).toMatchObject({ assessments: { volatile: 1 } });
+    expect(component.counts).toEqual({ trending: 0, ranging: 0, volatile: 1 });
+    expect(component.health().detail).toBe('rules-v1: 0 trending, 0 ranging, 1 volatile; latest volatile');
   });
 
   it('hands a plugged-in model the regime matrix including the current bar', () => {

@@ -292,7 +292,12 @@ export interface RegimeDetectorComponentOptions {
  */
 export function createRegimeDetectorComponent(
   options: RegimeDetectorComponentOptions = {},
-): SignalsComponent & { readonly model: RegimeModel; readonly latest: RegimeAssessment | undefined } {
+): SignalsComponent & {
+  readonly model: RegimeModel;
+  readonly latest: RegimeAssessment | undefined;
+  /** Counts of each regime called so far. */
+  readonly counts: Readonly<Record<Regime, number>>;
+} {
   const model = options.model ?? new RuleBasedRegimeModel();
   const assembler = options.assembler;
   let latest: RegimeAssessment | undefined;
@@ -325,10 +330,13 @@ export function createRegimeDetectorComponent(
       unsubscribe?.();
       unsubscribe = undefined;
     },
+    get counts() {
+      return { ...counts };
+    },
     health() {
       return {
         status: 'ok',
-        details: { model: model.name, assessments: { ...counts }, latest: latest?.regime },
+        detail: `${model.name}: ${counts.trending} trending, ${counts.ranging} ranging, ${counts.volatile} volatile; latest ${latest?.regime ?? 'none'}`,
       };
     },
   };

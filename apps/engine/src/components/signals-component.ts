@@ -6,6 +6,7 @@
  */
 import type { EventBus } from '@algospace/event-bus';
 import type { FeatureSnapshot } from '@algospace/indicators';
+import type { ComponentHealth } from '@algospace/kernel';
 import type { MatrixReadyEvent } from './matrix-assembler.js';
 import type { RegimeAssessment } from './regime-detector.js';
 import type { SynergyEvent } from './synergy-detector.js';
@@ -31,21 +32,6 @@ export interface SignalsEvents {
 }
 
 /**
- * Health as the kernel reads it from a component.
- *
- * @example
- * ```ts
- * const health: SignalsHealth = { status: 'ok', details: { rows: 48 } };
- * ```
- */
-export interface SignalsHealth {
-  /** `'ok'` while the component works; these components have no degraded state. */
-  readonly status: 'ok' | 'degraded' | 'failed';
-  /** Counters worth showing on `/health`. */
-  readonly details?: Record<string, unknown>;
-}
-
-/**
  * The part of a kernel `ComponentContext` the signal components read: the bus they subscribe on.
  *
  * @example
@@ -59,7 +45,8 @@ export interface SignalsContext {
 }
 
 /**
- * The shape of a kernel component as these modules build it (name, dependencies, lifecycle, health).
+ * The shape of a kernel component as these modules build it (name, dependencies, lifecycle, health). It is
+ * assignable to the kernel's `Component` for any event map containing {@link SignalsEvents}.
  *
  * @example
  * ```ts
@@ -75,8 +62,8 @@ export interface SignalsComponent {
   init(context: SignalsContext): void;
   /** Unsubscribes. */
   stop(): void;
-  /** Counters for `/health`. */
-  health(): SignalsHealth;
+  /** Status and a one-line summary of the counters for `/health`. */
+  health(): ComponentHealth;
 }
 
 /**

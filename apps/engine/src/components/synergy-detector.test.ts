@@ -372,7 +372,10 @@ describe('createSynergyDetectorComponent', () => {
     bus.publish('INDICATORS_READY', fvgAt(10, 1));
     bus.publish('INDICATORS_READY', nwrqkAt(30, 1));
     expect(seen.map((s) => s.synergy_type)).toEqual(['TYPE_2']);
-    expect(component.health().details).toMatchObject({ synergies: { TYPE_2: 1 } });
+    expect(component.health()).toEqual({
+      status: 'ok',
+      detail: '3 snapshots, 3 signals, 1 synergies, 0 discarded in cooldown',
+    });
     component.stop();
     bus.publish('INDICATORS_READY', mlmiAt(60, 1));
     expect(component.detector.stats().snapshots, 'unsubscribed after stop').toBe(3);

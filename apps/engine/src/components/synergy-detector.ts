@@ -607,8 +607,13 @@ export function createSynergyDetectorComponent(
       unsubscribe = undefined;
     },
     health() {
-      const stats = detector.stats();
-      return { status: 'ok', details: { ...stats } };
+      const s = detector.stats();
+      const synergies = Object.values(s.synergies).reduce((a, b) => a + b, 0);
+      const signals = s.signals.mlmi + s.signals.nwrqk + s.signals.fvg;
+      return {
+        status: 'ok',
+        detail: `${s.snapshots} snapshots, ${signals} signals, ${synergies} synergies, ${s.discardedInCooldown} discarded in cooldown`,
+      };
     },
   };
 }
