@@ -109,7 +109,7 @@ export interface FeatureSnapshot {
   readonly last_update_30min: number | null;
   /** MLMI's value is defined (spec §4.6). */
   readonly mlmi_ready: boolean;
-  /** NW-RQK's value, slope and signal are defined (spec §5.5: from the 29th 30-minute bar). */
+  /** NW-RQK's value and slope are defined (spec §5.5: from the 28th 30-minute bar). */
   readonly nwrqk_ready: boolean;
   /** LVN produced a level on the last 30-minute bar (spec §7.5). */
   readonly lvn_ready: boolean;

@@ -14,6 +14,16 @@ export type {
   MmdFeatureVector,
 } from './feature-snapshot.js';
 export {
+  FVG,
+  type FvgBar,
+  type FvgFeatures,
+  type FvgGap,
+  type FvgMitigationWeights,
+  type FvgOptions,
+  type FvgState,
+  type OhlcvColumns,
+} from './fvg.js';
+export {
   HeikinAshi,
   type HeikinAshiCandle,
   type HeikinAshiColumns,
@@ -21,8 +31,25 @@ export {
   type OHLCVInput,
 } from './heikin-ashi.js';
 export type { Indicator } from './indicator.js';
+export {
+  createIndicatorEngine,
+  type IndicatorEngine,
+  type IndicatorEngineOptions,
+  type IndicatorEngineStats,
+  type LvnEngineOptions,
+} from './indicator-engine.js';
 export { IndicatorParameterError, IndicatorStateError, IndicatorsError } from './indicators-error.js';
+export {
+  type HlcvColumns,
+  LVN,
+  type LvnBar,
+  type LvnColumns,
+  type LvnOptions,
+  type LvnState,
+  type LvnValue,
+} from './lvn.js';
 export { MLMI, type MLMIColumns, type MLMIOptions, type MLMIOutput, type MLMIState } from './mlmi.js';
+export { MMD, MMD_FEATURE_NAMES, type MmdInput, type MmdOptions, type MmdState } from './mmd.js';
 export {
   NWRQK,
   type NWRQKColumns,
