@@ -13,14 +13,15 @@ describe('crossover / crossunder (spec §3.4)', () => {
 
   it('is false whenever any of the four values is NaN (⊥)', () => {
     const nan = Number.NaN;
-    for (const args of [
+    const cases: [number, number, number, number][] = [
       [nan, 1, 0, 1],
       [2, nan, 0, 1],
       [2, 1, nan, 1],
       [2, 1, 0, nan],
-    ] as const) {
-      expect(crossover(...args)).toBe(false);
-      expect(crossunder(args[1], args[0], args[3], args[2])).toBe(false);
+    ];
+    for (const [a, b, previousA, previousB] of cases) {
+      expect(crossover(a, b, previousA, previousB)).toBe(false);
+      expect(crossunder(b, a, previousB, previousA)).toBe(false);
     }
   });
 

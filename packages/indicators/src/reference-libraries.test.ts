@@ -14,7 +14,7 @@ import { SMA } from './sma.js';
 import { WMA } from './wma.js';
 
 interface Peer<Input> {
-  update(input: Input): unknown;
+  update(input: Input, replace: boolean): unknown;
   readonly isStable: boolean;
   getResultOrThrow(): number;
 }
@@ -28,7 +28,7 @@ function expectAgreement<Input>(
 ): number {
   let compared = 0;
   inputs.forEach((input, i) => {
-    peer.update(input);
+    peer.update(input, false);
     const a = ours[i] as number;
     if (!peer.isStable) {
       if (!Number.isNaN(a)) expect.fail(`${name} #${i}: ours ${a}, trading-signals not yet stable`);
