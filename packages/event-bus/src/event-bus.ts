@@ -333,6 +333,22 @@ class TopicState {
   }
 }
 
+/**
+ * The per-bus mutable numbers of the hot path. They live in an object rather than in closure variables because
+ * V8 stores object fields that outgrow small integers as in-place doubles, whereas a closure variable would
+ * get a fresh heap number on every write once a sequence number passes 2^30.
+ */
+class DeliveryCursor {
+  /** Sequence number of the last delivered event. */
+  lastSequence = 0;
+  /** Sequence number of the event whose handlers are running (0 outside any delivery). */
+  currentSequence = 0;
+  /** Nested deliveries in progress. */
+  depth = 0;
+  /** Events until the next latency sample. */
+  sampleCountdown = 0;
+}
+
 type TopicTable = Record<string, TopicState | undefined>;
 
 // The eventemitter3 trick: instances of a constructor whose prototype is a null-prototype object have no
@@ -417,12 +433,12 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
   const topicStack = new Array<string>(maxDepth).fill('');
 
   let taps: readonly TapFunction[] = [];
-  let depth = 0;
-  let lastSequence = 0;
-  let currentSequence = 0;
+  const cursor = new DeliveryCursor();
   let running: Subscription | undefined;
-  // Counts down to the next sampled event; with sampling disabled it never reaches 0 in practice (2^53 events).
-  let sampleCountdown = sampleEvery === 0 ? Number.MAX_SAFE_INTEGER : sampleEvery;
+  // With sampling disabled the countdown still runs (one branch fewer on the hot path) but restarts at 2^30 - 1,
+  // which stays a small integer, and the sampled path then records nothing.
+  const sampleRestart = sampleEvery === 0 ? 0x3fff_ffff : sampleEvery;
+  cursor.sampleCountdown = sampleRestart;
   let failures = 0;
   let criticalFailures = 0;
   let pendingAsync = 0;
@@ -495,7 +511,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
 
   function refuseNested(state: TopicState): void {
     state.dropped++;
-    const chain = topicStack.slice(0, depth);
+    const chain = topicStack.slice(0, cursor.depth);
     chain.push(state.name);
     report({
       topic: state.name,
@@ -503,20 +519,20 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       error: new EventBusRecursionError(chain, maxDepth),
       critical: running?.critical ?? false,
       kind: 'recursion-limit',
-      sequence: currentSequence,
+      sequence: cursor.currentSequence,
     });
   }
 
   // The hot path. Everything per event is a counter update or a local; the try/catch costs nothing until a
   // handler throws, and the `active` check is what lets an unsubscribe take effect inside an in-flight delivery.
   function deliver(state: TopicState, payload: unknown, parent: number): void {
-    const sequence = ++lastSequence;
+    const sequence = ++cursor.lastSequence;
     if (taps.length !== 0) runTaps(state.name, payload, sequence, parent);
-    const outerSequence = currentSequence;
+    const outerSequence = cursor.currentSequence;
     const outerRunning = running;
-    currentSequence = sequence;
-    topicStack[depth] = state.name;
-    depth++;
+    cursor.currentSequence = sequence;
+    topicStack[cursor.depth] = state.name;
+    cursor.depth++;
     const subscriptions = state.subscriptions;
     for (let i = 0; i < subscriptions.length; i++) {
       const subscription = subscriptions[i] as Subscription;
@@ -530,28 +546,28 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         fail(subscription, error, 'threw', sequence);
       }
     }
-    depth--;
+    cursor.depth--;
     running = outerRunning;
-    currentSequence = outerSequence;
+    cursor.currentSequence = outerSequence;
   }
 
   // `deliver` plus a clock read before each handler; kept apart so the unsampled loop stays minimal.
   function deliverSampled(state: TopicState, payload: unknown, parent: number, since: number): void {
-    sampleCountdown = sampleEvery;
-    const sequence = ++lastSequence;
+    cursor.sampleCountdown = sampleRestart;
+    const sequence = ++cursor.lastSequence;
     if (taps.length !== 0) runTaps(state.name, payload, sequence, parent);
-    const outerSequence = currentSequence;
+    const outerSequence = cursor.currentSequence;
     const outerRunning = running;
-    currentSequence = sequence;
-    topicStack[depth] = state.name;
-    depth++;
+    cursor.currentSequence = sequence;
+    topicStack[cursor.depth] = state.name;
+    cursor.depth++;
     const subscriptions = state.subscriptions;
     for (let i = 0; i < subscriptions.length; i++) {
       const subscription = subscriptions[i] as Subscription;
       if (!subscription.active) continue;
       running = subscription;
       state.delivered++;
-      sampler?.record(performance.now() - since);
+      if (sampler !== undefined) sampler.record(performance.now() - since);
       try {
         const result = subscription.handler(payload);
         if (result !== undefined) watch(subscription, result, sequence);
@@ -559,23 +575,23 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         fail(subscription, error, 'threw', sequence);
       }
     }
-    depth--;
+    cursor.depth--;
     running = outerRunning;
-    currentSequence = outerSequence;
+    cursor.currentSequence = outerSequence;
   }
 
   function publish(topic: string, payload: unknown): void {
     const state = topics[topic] ?? topicState(topic);
     state.published++;
-    if (depth === maxDepth) {
+    if (cursor.depth === maxDepth) {
       refuseNested(state);
       return;
     }
-    if (--sampleCountdown === 0) {
-      deliverSampled(state, payload, currentSequence, performance.now());
+    if (--cursor.sampleCountdown === 0) {
+      deliverSampled(state, payload, cursor.currentSequence, performance.now());
       return;
     }
-    deliver(state, payload, currentSequence);
+    deliver(state, payload, cursor.currentSequence);
   }
 
   function subscribe(
@@ -685,8 +701,8 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     const state = topics[topic] ?? topicState(topic);
     state.published++;
     let stamp = 0;
-    if (--sampleCountdown === 0) {
-      sampleCountdown = sampleEvery;
+    if (--cursor.sampleCountdown === 0) {
+      cursor.sampleCountdown = sampleRestart;
       stamp = performance.now();
     }
     if (ring.size === ring.capacity || waiterHead !== waiters.length) {
@@ -696,7 +712,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         throw new EventBusQueueFullError(topic, ring.capacity);
       }
       if (overflow === 'wait') {
-        const parent = currentSequence;
+        const parent = cursor.currentSequence;
         scheduleDrain();
         return new Promise<void>((resolve) => {
           waiters.push({ topic, payload, parent, resolve });
@@ -715,7 +731,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         sequence: 0,
       });
     }
-    ring.push(topic, payload, currentSequence, stamp);
+    ring.push(topic, payload, cursor.currentSequence, stamp);
     if (ring.size > highWaterMark) highWaterMark = ring.size;
     scheduleDrain();
     return undefined;
@@ -755,7 +771,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       topics: topicStats,
       queueDepth: ring.size,
       queue,
-      sequence: lastSequence,
+      sequence: cursor.lastSequence,
       failures,
       criticalFailures,
       pendingAsync,

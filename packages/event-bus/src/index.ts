@@ -32,3 +32,12 @@ export {
   EventBusRecursionError,
 } from './event-bus-error.js';
 export type { LatencyStats } from './latency-sampler.js';
+export type {
+  BridgeEndpoint,
+  BridgeWorkerOptions,
+  ConnectToMainBusOptions,
+  MainBusConnection,
+  WorkerBridge,
+  WorkerBridgeStats,
+} from './worker-bridge.js';
+export { bridgeWorker, connectToMainBus } from './worker-bridge.js';
