@@ -31,6 +31,10 @@ export {
   EventBusQueueFullError,
   EventBusRecursionError,
 } from './event-bus-error.js';
+export type { ReplayOptions, ReplaySummary } from './journal-replayer.js';
+export { readJournal, replayJournal } from './journal-replayer.js';
+export type { JournalRecord, JournalSummary, JournalWriter, JournalWriterOptions } from './journal-writer.js';
+export { createJournalWriter } from './journal-writer.js';
 export type { LatencyStats } from './latency-sampler.js';
 export type {
   BridgeEndpoint,
