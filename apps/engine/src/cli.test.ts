@@ -1,17 +1,111 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
 
-describe('algospace backtest', () => {
-  it('writes results.json with bar counts consistent with the simulated span', async () => {
+function captureOutput() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void err.push(args.join(' ')));
+  return { out, err };
+}
+
+function withoutTiming(text: string): string {
+  const results = JSON.parse(text);
+  delete results.timing;
+  return JSON.stringify(results);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('algospace backtest on the simulator', () => {
+  it('writes results whose bar counts follow from the simulated span and hold every accepted tick', async () => {
+    captureOutput();
     const out = mkdtempSync(join(tmpdir(), 'algospace-cli-'));
-    expect(await main(['backtest', '--out', out, '--days', '1'])).toBe(0);
+    const code = await main(['backtest', '--out', out, '--days', '2', '--progress', 'off']);
+    expect(code).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.ticks.accepted).toBeGreaterThan(0);
-    // one simulated day holds 288 five-minute and 48 thirty-minute buckets; the last one stays open
-    expect(results.bars['5m']).toBe(287);
-    expect(results.bars['30m']).toBe(47);
+    expect(results.run.simulated, 'the simulator output is labelled').toBe(true);
+    expect(results.source.label).toMatch(/^SIMULATED/);
+    expect(results.ticks.accepted).toBeGreaterThan(10_000);
+    expect(results.ticks.rejected).toBe(0);
+    // two simulated days of continuous trading, gap-filled and flushed at the end: 2 × 288 and 2 × 48 buckets
+    expect(results.bars['5m']).toBe(576);
+    expect(results.bars['30m']).toBe(96);
+    expect(results.bar_details.inputs_in_bars['5m'], 'every accepted tick is in exactly one 5m bar').toBe(
+      results.ticks.accepted,
+    );
+    expect(results.bar_details.inputs_in_bars['30m'], 'every accepted tick is in exactly one 30m bar').toBe(
+      results.ticks.accepted,
+    );
+    // §9.1: one snapshot per 30m bar, one per 5m bar after the first 30m bar (the six 5m bars of the first half hour emit none)
+    expect(results.snapshots['30m']).toBe(96);
+    expect(results.snapshots['5m']).toBe(576 - 6);
+    expect(results.snapshots.non_finite_values).toBe(0);
+    expect(Array.isArray(results.synergies) && Array.isArray(results.trades)).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<html');
+  });
+
+  it('writes byte-identical results.json apart from the timing section on two runs', async () => {
+    captureOutput();
+    const first = mkdtempSync(join(tmpdir(), 'algospace-det-'));
+    const second = mkdtempSync(join(tmpdir(), 'algospace-det-'));
+    expect(await main(['backtest', '--out', first, '--days', '3', '--progress', 'off'])).toBe(0);
+    expect(await main(['backtest', '--out', second, '--days', '3', '--progress', 'off'])).toBe(0);
+    const a = readFileSync(join(first, 'results.json'), 'utf8');
+    const b = readFileSync(join(second, 'results.json'), 'utf8');
+    expect(withoutTiming(a)).toBe(withoutTiming(b));
+    expect(JSON.parse(a).timing.wall_ms).toBeTypeOf('number');
+  });
+});
+
+describe('algospace validate-config', () => {
+  it('accepts the shipped settings file', async () => {
+    const { out } = captureOutput();
+    expect(await main(['validate-config', join(import.meta.dirname, '..', 'config', 'settings.yaml')])).toBe(
+      0,
+    );
+    expect(out.join('\n')).toMatch(/valid/);
+  });
+
+  it('prints one path: problem line per error and exits 1', async () => {
+    const { out } = captureOutput();
+    const dir = mkdtempSync(join(tmpdir(), 'algospace-cfg-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'execution:\n  slippage_ticks: -1\nbars:\n  gap_fill: maybe\nrisk_management:\n  max_positon: 3\n',
+    );
+    expect(await main(['validate-config', file])).toBe(1);
+    const lines = out.join('\n').split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.some((line) => line.startsWith('execution.slippage_ticks: '))).toBe(true);
+    expect(lines.some((line) => line.startsWith('bars.gap_fill: '))).toBe(true);
+    expect(lines.some((line) => line.startsWith('risk_management.max_positon: '))).toBe(true);
+  });
+
+  it('exits 1 for a missing file', async () => {
+    captureOutput();
+    expect(await main(['validate-config', '/nonexistent/settings.yaml'])).toBe(1);
+  });
+});
+
+describe('algospace --help', () => {
+  it.each(['backtest', 'paper', 'run', 'serve-feed', 'validate-config'])(
+    'prints usage for %s and exits 0',
+    async (command) => {
+      const { out } = captureOutput();
+      expect(await main([command, '--help'])).toBe(0);
+      expect(out.join('\n')).toContain(`algospace ${command}`);
+    },
+  );
+
+  it('rejects an unknown command with exit code 1', async () => {
+    captureOutput();
+    expect(await main(['frobnicate'])).toBe(1);
   });
 });

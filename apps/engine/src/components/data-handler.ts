@@ -1,0 +1,340 @@
+/**
+ * The DataHandler component: the engine's only input. Backtest: streams a tick file (NEW_TICK per accepted
+ * row) or a bar file (resampled to 5- and 30-minute bars through `@algospace/bars`' bars-from-bars and
+ * published as NEW_5MIN_BAR / NEW_30MIN_BAR), or runs the built-in simulator; then publishes END_OF_STREAM.
+ * Paper/live: replays the simulator in real time (× speed) or connects to a WebSocket tick feed with
+ * reconnect and a gap report. It also owns the feed clock the BarGenerator advances to.
+ */
+
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { type AggregatorStats, type Bar, createBarResampler, type Tick } from '@algospace/bars';
+import {
+  type MarketDataReadOptions,
+  type MarketDataReadReport,
+  readMarketDataFile,
+} from '../data/market-data-file-reader.js';
+import { connectTickFeed, type TickFeedClient, type TickFeedReport } from '../data/tick-feed-client.js';
+import { createMarketSimulator, type MarketSimulatorOptions } from '../simulator/market-simulator.js';
+import type { EngineComponent, FeedClock } from './engine-component.js';
+import { COMPONENT_NAMES } from './engine-component.js';
+
+/**
+ * Where the data comes from.
+ *
+ * @example
+ * ```ts
+ * const file: DataSource = { type: 'file', read: { path: 'trades.csv', layout: {}, timestamp: { format: 'auto', timezone: 'UTC' },
+ *   badRows: { policy: 'fail', maxExamples: 5 }, barTimeframe: '1m' }, barLabel: 'start' };
+ * const sim: DataSource = { type: 'simulator', simulator: { seed: 42, days: 5 } };
+ * ```
+ */
+export type DataSource =
+  | {
+      readonly type: 'file';
+      /** How to read the file. */
+      readonly read: Omit<
+        MarketDataReadOptions,
+        'onTick' | 'onBar' | 'onLayout' | 'onProgress' | 'signal' | 'afterChunk'
+      >;
+      /** Whether the file's bar timestamps mark the interval start or end. */
+      readonly barLabel: 'start' | 'end';
+    }
+  | {
+      readonly type: 'simulator';
+      /** Simulator settings. */
+      readonly simulator: MarketSimulatorOptions;
+      /** Paper mode: replay in real time at this speed multiple (absent = as fast as possible). */
+      readonly realtimeSpeed?: number;
+    }
+  | {
+      readonly type: 'websocket';
+      /** Feed URL. */
+      readonly url: string;
+      /** Reconnect settings. */
+      readonly reconnect: {
+        readonly initialMs: number;
+        readonly maxMs: number;
+        readonly maxAttempts: number;
+      };
+    };
+
+/**
+ * What the DataHandler delivered.
+ *
+ * @example
+ * ```ts
+ * const report = await dataHandler.done;
+ * console.log(report.source, report.records);
+ * ```
+ */
+export interface DataHandlerReport {
+  /** `file`, `simulator` or `websocket`. */
+  readonly source: DataSource['type'];
+  /** Human label: the file name, `SIMULATED market`, or the feed URL. */
+  readonly label: string;
+  /** `trades`, `quotes`, `bars` (file), `trades` (simulator and feed). */
+  readonly kind: string;
+  /** Records published (ticks, or source bars for a bar file). */
+  readonly records: number;
+  /** The file reader's report (file sources). */
+  readonly file?: MarketDataReadReport;
+  /** The resampler's counters (bar files). */
+  readonly resampler?: AggregatorStats;
+  /** The feed client's report (WebSocket sources). */
+  readonly feed?: TickFeedReport;
+  /** How the input ended. */
+  readonly endReason: string;
+}
+
+/**
+ * The DataHandler as a kernel component.
+ *
+ * @example
+ * ```ts
+ * const data = createDataHandlerComponent({ source });
+ * kernel.register(data);
+ * await kernel.start();
+ * const report = await data.done;
+ * ```
+ */
+export interface DataHandlerComponent extends EngineComponent {
+  /** Resolves when the input is exhausted (after END_OF_STREAM) or stopped; rejects on a fatal input error. */
+  readonly done: Promise<DataHandlerReport>;
+  /** The feed clock for the BarGenerator (paper/live). */
+  readonly clock: FeedClock;
+  /** Fraction of the input consumed (0–1), or NaN when unknown (feeds). */
+  progress(): number;
+  /** Records published so far. */
+  records(): number;
+}
+
+/**
+ * Options of {@link createDataHandlerComponent}.
+ *
+ * @example
+ * ```ts
+ * const options: DataHandlerOptions = { source: { type: 'simulator', simulator: { days: 2 } } };
+ * ```
+ */
+export interface DataHandlerOptions {
+  /** The input. */
+  readonly source: DataSource;
+  /** Emit the open resampled bars when a bar file ends. Default true. */
+  readonly flushAtEnd?: boolean;
+  /** Gap filling for resampled bar files (as the BarGenerator's). Default true. */
+  readonly gapFill?: boolean;
+}
+
+const SIMULATOR_BATCH = 16_384;
+const REALTIME_STEP_MS = 50;
+
+/**
+ * Creates the DataHandler component.
+ *
+ * @example
+ * ```ts
+ * kernel.register(createDataHandlerComponent({ source: { type: 'simulator', simulator: { seed: 1 } } }));
+ * ```
+ */
+export function createDataHandlerComponent(options: DataHandlerOptions): DataHandlerComponent {
+  const source = options.source;
+  const abort = new AbortController();
+  let records = 0;
+  let progress = 0;
+  let clockTime: number | null = null;
+  let lastTimestamp: number | null = null;
+  let feed: TickFeedClient | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveDone!: (report: DataHandlerReport) => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<DataHandlerReport>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  // The runner always awaits `done`; this keeps an early rejection from counting as unhandled meanwhile.
+  done.catch(() => {});
+
+  return {
+    name: COMPONENT_NAMES.dataHandler,
+    done,
+    clock: {
+      now: () => (feed !== undefined ? feed.clock() : clockTime),
+    },
+    progress: () => (source.type === 'websocket' ? Number.NaN : progress),
+    records: () => records,
+    init() {},
+    start(context) {
+      const bus = context.bus;
+      const publishTick = (tick: Tick): void => {
+        records++;
+        lastTimestamp = tick.timestamp;
+        bus.publish('NEW_TICK', tick);
+      };
+      const end = (reason: string): void => {
+        bus.publish('END_OF_STREAM', { reason, lastTimestamp });
+      };
+      const fail = (error: unknown): void => {
+        rejectDone(error);
+        context.reportError(error, { critical: false });
+      };
+
+      if (source.type === 'file') {
+        let resampler: ReturnType<typeof createBarResampler> | undefined;
+        const onBar = (bar: Bar): void => {
+          if (bar.timeframe === '5m') bus.publish('NEW_5MIN_BAR', bar);
+          else bus.publish('NEW_30MIN_BAR', bar);
+        };
+        readMarketDataFile({
+          ...source.read,
+          signal: abort.signal,
+          onLayout: (layout) => {
+            if (layout.kind !== 'bars') return;
+            // Only timeframes the source can build: 30-minute bars cannot be split into 5-minute ones.
+            const sourceMinutes = parseMinutes(source.read.barTimeframe);
+            const timeframes = (['5m', '30m'] as const).filter(
+              (tf) => parseMinutes(tf) % sourceMinutes === 0,
+            );
+            resampler = createBarResampler({
+              timeframes,
+              gapFill: options.gapFill ?? true,
+              sourceLabel: source.barLabel === 'end' ? 'close' : 'open',
+              onBar,
+            });
+          },
+          onTick: publishTick,
+          onBar: (bar) => {
+            records++;
+            lastTimestamp = bar.timestamp;
+            resampler!.push(bar);
+          },
+          onProgress: (read, total) => {
+            progress = total > 0 ? read / total : 1;
+          },
+        })
+          .then((file) => {
+            if (resampler !== undefined && (options.flushAtEnd ?? true) && !file.aborted) resampler.flush();
+            const reason = file.aborted ? 'aborted' : 'input exhausted';
+            if (!file.aborted) end(reason);
+            resolveDone({
+              source: 'file',
+              label: file.file,
+              kind: file.layout.kind,
+              records,
+              file,
+              ...(resampler === undefined ? {} : { resampler: resampler.stats() }),
+              endReason: reason,
+            });
+          })
+          .catch(fail);
+        return;
+      }
+
+      if (source.type === 'simulator') {
+        const realtime = source.realtimeSpeed;
+        const simulator = createMarketSimulator({
+          ...source.simulator,
+          ...(realtime === undefined
+            ? {}
+            : { days: Number.POSITIVE_INFINITY, startTime: Math.floor(Date.now() / 1000) * 1000 }),
+        });
+        const label = 'SIMULATED market (built-in seeded simulator)';
+        const finish = (reason: string): void => {
+          end(reason);
+          resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: reason });
+        };
+        if (realtime === undefined) {
+          const span =
+            simulator.endTime -
+            (source.simulator.startTime ?? simulator.endTime - (source.simulator.days ?? 20) * 86_400_000);
+          const startTime = simulator.endTime - span;
+          // Batches with a yield between them keep the monitoring server and signals responsive.
+          const run = async (): Promise<void> => {
+            for (;;) {
+              for (let i = 0; i < SIMULATOR_BATCH; i++) {
+                const tick = simulator.next();
+                if (tick === undefined) {
+                  progress = 1;
+                  finish('input exhausted');
+                  return;
+                }
+                publishTick(tick);
+              }
+              progress = lastTimestamp === null ? 0 : (lastTimestamp - startTime) / span;
+              await yieldToLoop();
+              if (abort.signal.aborted) {
+                resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: 'aborted' });
+                return;
+              }
+            }
+          };
+          run().catch(fail);
+          return;
+        }
+        const wallStart = performance.now();
+        const simStart = Math.floor(Date.now() / 1000) * 1000;
+        let pending = simulator.next();
+        timer = setInterval(() => {
+          const simNow = simStart + (performance.now() - wallStart) * realtime;
+          try {
+            while (pending !== undefined && pending.timestamp <= simNow) {
+              publishTick(pending);
+              pending = simulator.next();
+            }
+            clockTime = Math.floor(simNow);
+          } catch (error) {
+            context.reportError(error);
+          }
+        }, REALTIME_STEP_MS);
+        return;
+      }
+
+      feed = connectTickFeed({
+        url: source.url,
+        reconnectInitialMs: source.reconnect.initialMs,
+        reconnectMaxMs: source.reconnect.maxMs,
+        maxReconnects: source.reconnect.maxAttempts,
+        onTick: publishTick,
+        onWarning: (message) => context.logger.warn(message),
+      });
+      feed.done
+        .then((report) => {
+          const reason = report.ended ? 'feed ended' : 'feed closed';
+          end(reason);
+          resolveDone({
+            source: 'websocket',
+            label: source.url,
+            kind: 'trades',
+            records,
+            feed: report,
+            endReason: reason,
+          });
+        })
+        .catch(fail);
+    },
+    stop() {
+      abort.abort();
+      if (timer !== undefined) {
+        clearInterval(timer);
+        timer = undefined;
+        resolveDone({
+          source: 'simulator',
+          label: 'SIMULATED market (built-in seeded simulator)',
+          kind: 'trades',
+          records,
+          endReason: 'stopped',
+        });
+      }
+      feed?.close();
+    },
+    health() {
+      return { status: 'ok', detail: `${records} records published` };
+    },
+  };
+}
+
+function parseMinutes(timeframe: string): number {
+  const match = /^(\d+)([smhd])$/.exec(timeframe);
+  if (match === null) return 1;
+  const unit = { s: 1 / 60, m: 1, h: 60, d: 1440 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
