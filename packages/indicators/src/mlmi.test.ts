@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeWithMarketData } from '../../../test-support/market-data.js';
 import { NQ_30_MINUTE_FILE, readNqSegments } from './algospace-bar-csv.js';
 import { HeikinAshi } from './heikin-ashi.js';
 import { priceWalk, testIndicatorContract } from './indicator-contract.js';
@@ -132,5 +133,51 @@ describe('MLMI (spec §4)', () => {
   it('rejects non-positive k and trend length naming the parameter', () => {
     expect(() => new MLMI({ k: 0 })).toThrow(/MLMI k: expected a positive integer, got 0/);
     expect(() => new MLMI({ trendLength: -2 })).toThrow(/MLMI trendLength/);
+  });
+});
+
+function sortBasedPredictions(
+  values: readonly number[],
+  out: MLMIColumns,
+  k: number,
+  every: number,
+): Map<number, number> {
+  const points: { a: number; b: number; label: number }[] = [{ a: 0, b: 0, label: 0 }];
+  const expected = new Map<number, number>();
+  let lastPrice = 0;
+  values.forEach((x, t) => {
+    const f1 = out.rsiSlow[t] as number;
+    const f2 = out.rsiFast[t] as number;
+    if (out.event[t] === 1) {
+      points.push({ a: f1, b: f2, label: x >= lastPrice ? 1 : -1 });
+      lastPrice = x;
+    }
+    if (Number.isNaN(f1) || Number.isNaN(f2) || t % every !== 0) return;
+    const scored = points
+      .filter((p) => !Number.isNaN(p.a) && !Number.isNaN(p.b))
+      .map((p) => ({ d: Math.sqrt((f1 - p.a) ** 2 + (f2 - p.b) ** 2), label: p.label }))
+      .sort((p, q) => p.d - q.d);
+    const radius = (scored[Math.min(k, scored.length) - 1] as { d: number }).d;
+    expected.set(
+      t,
+      scored.filter((p) => p.d <= radius).reduce((sum, p) => sum + p.label, 0),
+    );
+  });
+  return expected;
+}
+
+describeWithMarketData('MLMI on NQ 30-minute HA closes', [NQ_30_MINUTE_FILE], () => {
+  it('equals the sort-based k-NN vote with k = 200 (every 7th bar of the post-2024 segment)', () => {
+    const values = (nqHaCloses()[1] as number[]).slice(0, 8000);
+    const out = MLMI.batch(values);
+    const expected = sortBasedPredictions(values, out, 200, 7);
+    expect(expected.size).toBeGreaterThan(1000);
+    for (const [t, vote] of expected) {
+      if (out.value[t] !== vote) expect.fail(`prediction at ${t}: ${out.value[t]} vs sort-based ${vote}`);
+    }
+    expect(
+      out.memorySize[values.length - 1] as number,
+      'memory larger than k, so selection matters',
+    ).toBeGreaterThan(400);
   });
 });

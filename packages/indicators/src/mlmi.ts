@@ -195,10 +195,13 @@ export class MLMI implements Indicator<number, MLMIOutput, MLMIState> {
   private memoryLabel = new Float64Array(64);
   private size = 1;
   private lastPrice = 0;
-  // Scratch for the k-NN, reused across bars.
-  private distances = new Float64Array(64);
+  // Scratch for the k-NN, reused across bars; the radius hint only speeds the search up (not state).
+  private squares = new Float64Array(64);
   private labels = new Float64Array(64);
+  private candidates = new Float64Array(64);
+  private candidateLabels = new Float64Array(64);
   private selection = new Float64Array(64);
+  private radiusHint = Number.NaN;
 
   /** @param options - k, trend length and the script's fixed lengths; defaults per spec Appendix A */
   constructor(options: MLMIOptions = {}) {
@@ -328,6 +331,7 @@ export class MLMI implements Indicator<number, MLMIOutput, MLMIState> {
     this.memoryLabel.fill(0);
     this.size = 1;
     this.lastPrice = 0;
+    this.radiusHint = Number.NaN;
   }
 
   /** A plain copy of the state, the whole memory included. */
@@ -408,40 +412,84 @@ export class MLMI implements Indicator<number, MLMIOutput, MLMIState> {
     this.size++;
   }
 
-  // The all-ties k-NN vote of spec §4.4.
+  // The all-ties k-NN vote of spec §4.4. Selection runs on squared distances (sqrt is monotone, so the m-th
+  // smallest distance is the root of the m-th smallest square); sqrt is only taken where rounding could make
+  // a slightly larger square tie with the radius. The previous bar's radius (features move slowly) bounds a
+  // small candidate set first, so the selection usually touches ~2k points instead of the whole memory;
+  // the result is the same as a full sort, only cheaper.
   private predict(rsiSlow: number, rsiFast: number): number {
     const size = this.size;
-    if (this.distances.length < size) {
+    if (this.squares.length < size) {
       const capacity = this.memorySlow.length;
-      this.distances = new Float64Array(capacity);
+      this.squares = new Float64Array(capacity);
       this.labels = new Float64Array(capacity);
+      this.candidates = new Float64Array(capacity);
+      this.candidateLabels = new Float64Array(capacity);
       this.selection = new Float64Array(capacity);
     }
-    const distances = this.distances;
+    const squares = this.squares;
     const labels = this.labels;
+    const memorySlow = this.memorySlow;
+    const memoryFast = this.memoryFast;
+    const memoryLabel = this.memoryLabel;
+    const candidates = this.candidates;
+    const candidateLabels = this.candidateLabels;
+    // NaN (no hint yet) compares false everywhere: no candidates, the full pool is used.
+    const threshold = this.radiusHint * 2;
     let count = 0;
+    let c = 0;
     for (let j = 0; j < size; j++) {
-      const a = this.memorySlow[j] as number;
-      const b = this.memoryFast[j] as number;
+      const a = memorySlow[j] as number;
+      const b = memoryFast[j] as number;
       // Points stored while a feature was ⊥ neither take nor give a neighbour slot (spec §4.4 DECISION).
       if (Number.isNaN(a) || Number.isNaN(b)) continue;
       const dx = rsiSlow - a;
       const dy = rsiFast - b;
-      distances[count] = Math.sqrt(dx * dx + dy * dy);
-      labels[count] = this.memoryLabel[j] as number;
+      const square = dx * dx + dy * dy;
+      const label = memoryLabel[j] as number;
+      squares[count] = square;
+      labels[count] = label;
       count++;
+      if (square <= threshold) {
+        candidates[c] = square;
+        candidateLabels[c] = label;
+        c++;
+      }
     }
+    const k = this.k;
     let sum = 0;
-    if (count <= this.k) {
+    if (count <= k) {
       // Every defined point is among the k nearest.
       for (let i = 0; i < count; i++) sum += labels[i] as number;
+      this.radiusHint = Number.NaN;
       return sum;
     }
-    this.selection.set(distances.subarray(0, count));
-    const radius = kthSmallest(this.selection, count, this.k);
-    for (let i = 0; i < count; i++) {
-      if ((distances[i] as number) <= radius) sum += labels[i] as number;
+
+    let pool = squares;
+    let poolLabels = labels;
+    let poolSize = count;
+    if (c >= k) {
+      pool = candidates;
+      poolLabels = candidateLabels;
+      poolSize = c;
     }
+    this.selection.set(pool.subarray(0, poolSize));
+    const radiusSquare = kthSmallest(this.selection, poolSize, k);
+    const radius = Math.sqrt(radiusSquare);
+    // Squares up to this bound may still have a root equal to the radius after rounding.
+    const tieBound = radiusSquare * (1 + 2 ** -48);
+    if (pool !== squares && !(tieBound <= threshold)) {
+      pool = squares;
+      poolLabels = labels;
+      poolSize = count;
+    }
+    for (let i = 0; i < poolSize; i++) {
+      const square = pool[i] as number;
+      if (square <= radiusSquare || (square <= tieBound && Math.sqrt(square) <= radius)) {
+        sum += poolLabels[i] as number;
+      }
+    }
+    this.radiusHint = radiusSquare;
     return sum;
   }
 }
