@@ -1,0 +1,160 @@
+/**
+ * The report in a real browser: Debian's chromium (never a downloaded browser) driven by playwright-core
+ * opens report.html from disk with every network request blocked, and the page must render without a
+ * console error and with charts that are visibly drawn — counted on a screenshot, not taken on trust.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticRun } from './__fixtures__/synthetic-run.js';
+import type { ReportData } from './report-data.js';
+import { REPORT_COLORS } from './report-model.js';
+import { writeReport } from './write-report.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+interface PixelCount {
+  /** Pixels differing from the white chart background. */
+  readonly ink: number;
+  /** Total pixels. */
+  readonly total: number;
+  /** Pixels close to each requested colour. */
+  readonly colors: Record<string, number>;
+}
+
+/**
+ * Decodes a PNG screenshot in a blank page (the browser is the PNG decoder) and counts non-background
+ * pixels and pixels near each given colour.
+ */
+async function countPixels(page: Page, png: Buffer, colors: Record<string, string>): Promise<PixelCount> {
+  return page.evaluate(
+    async ({ base64, targets }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      if (context === null) throw new Error('no 2d context');
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const rgb = Object.entries(targets).map(([name, hex]) => [
+        name,
+        Number.parseInt(hex.slice(1, 3), 16),
+        Number.parseInt(hex.slice(3, 5), 16),
+        Number.parseInt(hex.slice(5, 7), 16),
+      ]) as [string, number, number, number][];
+      const counts: Record<string, number> = Object.fromEntries(rgb.map(([name]) => [name, 0]));
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i]!;
+        const g = data[i + 1]!;
+        const b = data[i + 2]!;
+        if (r < 235 || g < 235 || b < 235) ink++;
+        for (const [name, tr, tg, tb] of rgb) {
+          if (Math.abs(r - tr) + Math.abs(g - tg) + Math.abs(b - tb) < 40) counts[name]!++;
+        }
+      }
+      return { ink, total: data.length / 4, colors: counts };
+    },
+    { base64: png.toString('base64'), targets: colors },
+  );
+}
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is required under CI (apt-get install -y chromium)`);
+if (!hasChromium)
+  console.warn(`[report browser test] SKIPPING: ${CHROMIUM} not installed (apt-get install -y chromium)`);
+
+describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
+  let browser: Browser;
+  let directory: string;
+  let data: ReportData;
+  let file: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'algospace-report-'));
+    data = syntheticRun(5, 7);
+    file = join(directory, 'report.html');
+    await writeReport(file, data);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('renders offline with no console errors and draws candles, NW-RQK, zones and equity', async () => {
+    expect(data.bars.length, 'the fixture run produced bars').toBeGreaterThan(1000);
+    expect(data.nwrqk.length).toBeGreaterThan(100);
+    expect(data.fvgZones.length).toBeGreaterThan(10);
+    expect(data.trades.length).toBeGreaterThan(3);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
+    // Two animation frames: lightweight-charts paints on the next frame after setData.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+    );
+
+    expect(errors, 'console errors').toEqual([]);
+    expect(requests, 'the report must not touch the network').toEqual([]);
+    expect(await page.locator('#price-chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#equity-chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#trades tbody tr').count()).toBe(data.trades.length);
+    expect(await page.locator('.banner').textContent()).toContain('SIMULATED DATA');
+
+    const priceShot = await page.locator('#price-chart').screenshot();
+    const equityShot = await page.locator('#equity-chart').screenshot();
+    const blank = await browser.newPage();
+    const price = await countPixels(blank, priceShot, {
+      up: REPORT_COLORS.up,
+      down: REPORT_COLORS.down,
+      nwrqk: REPORT_COLORS.nwrqk,
+    });
+    const equity = await countPixels(blank, equityShot, { line: REPORT_COLORS.equity });
+    await blank.close();
+    await page.close();
+
+    expect(price.ink / price.total, 'share of non-background pixels on the price chart').toBeGreaterThan(
+      0.05,
+    );
+    expect(price.colors.up, 'up candles drawn').toBeGreaterThan(500);
+    expect(price.colors.down, 'down candles drawn').toBeGreaterThan(500);
+    expect(price.colors.nwrqk, 'NW-RQK line drawn').toBeGreaterThan(300);
+    expect(equity.ink / equity.total, 'share of non-background pixels on the equity chart').toBeGreaterThan(
+      0.02,
+    );
+    expect(equity.colors.line, 'equity line drawn').toBeGreaterThan(200);
+  });
+});
