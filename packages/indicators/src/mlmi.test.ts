@@ -106,24 +106,9 @@ describe('MLMI (spec §4)', () => {
         fc.integer({ min: 1, max: 6 }),
         (values, k) => {
           const out = MLMI.batch(values, { k });
-          const points: { a: number; b: number; label: number }[] = [{ a: 0, b: 0, label: 0 }];
-          let lastPrice = 0;
-          values.forEach((x, t) => {
-            const f1 = out.rsiSlow[t] as number;
-            const f2 = out.rsiFast[t] as number;
-            if (out.event[t] === 1) {
-              points.push({ a: f1, b: f2, label: x >= lastPrice ? 1 : -1 });
-              lastPrice = x;
-            }
-            if (Number.isNaN(f1) || Number.isNaN(f2)) return;
-            const scored = points
-              .filter((p) => !Number.isNaN(p.a) && !Number.isNaN(p.b))
-              .map((p) => ({ d: Math.sqrt((f1 - p.a) ** 2 + (f2 - p.b) ** 2), label: p.label }))
-              .sort((p, q) => p.d - q.d);
-            const radius = (scored[Math.min(k, scored.length) - 1] as { d: number }).d;
-            const expected = scored.filter((p) => p.d <= radius).reduce((sum, p) => sum + p.label, 0);
-            expect(out.value[t], `prediction at ${t}`).toBe(expected);
-          });
+          for (const [t, vote] of sortBasedPredictions(values, out, k, 1)) {
+            expect(out.value[t], `prediction at ${t}`).toBe(vote);
+          }
         },
       ),
       { numRuns: 60 },
