@@ -9,6 +9,7 @@
  */
 import type { Indicator } from './indicator.js';
 import { IndicatorParameterError, IndicatorStateError } from './indicators-error.js';
+import { PairwiseDistanceMedian } from './pairwise-distance-median.js';
 import { requireInteger } from './parameter-validation.js';
 
 /**
@@ -151,7 +152,7 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
   private readonly returns: Float64Array;
   private readonly volumes: Float64Array;
   private readonly pooled: Float64Array;
-  private readonly pairDistances: Float64Array;
+  private readonly bandwidth: PairwiseDistanceMedian;
   private readonly output = new Float64Array(16);
   private bars = 0;
   private previousClose = Number.NaN;
@@ -173,7 +174,7 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
     this.volumes = new Float64Array(this.volumeWindow);
     const m = 2 * this.mmdHalf;
     this.pooled = new Float64Array(m);
-    this.pairDistances = new Float64Array((m * (m - 1)) / 2);
+    this.bandwidth = new PairwiseDistanceMedian(m);
     this.output.fill(Number.NaN);
   }
 
@@ -363,7 +364,7 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
     if (std === 0) return 0;
     for (let i = 0; i < m; i++) z[i] = ((z[i] as number) - mean) / std;
 
-    const gamma = medianPairwiseDistance(z, m, this.pairDistances) || 1;
+    const gamma = this.bandwidth.median(z, m) || 1;
     const scale = -1 / (2 * gamma * gamma);
     const sumBB = kernelSumWithin(z, 0, h, scale);
     const sumAA = kernelSumWithin(z, h, m, scale);
@@ -393,61 +394,6 @@ function kernelSumWithin(z: Float64Array, from: number, to: number, scale: numbe
     }
   }
   return sum;
-}
-
-/**
- * Median of `|z_i − z_j|` over the unordered pairs of `z[0 … m−1]` (even count: mean of the two middle
- * values), using `scratch` (length m(m−1)/2) and a quickselect instead of a sort: O(pairs) on average.
- */
-export function medianPairwiseDistance(z: Float64Array, m: number, scratch: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < m; i++) {
-    const a = z[i] as number;
-    for (let j = i + 1; j < m; j++) scratch[n++] = Math.abs(a - (z[j] as number));
-  }
-  if (n === 0) return 0;
-  const upper = n >> 1;
-  if (n % 2 === 1) return selectKth(scratch, n, upper);
-  const lowerValue = selectKth(scratch, n, upper - 1);
-  // After the selection everything right of `upper − 1` is ≥ it: the upper middle is their minimum.
-  let upperValue = Number.POSITIVE_INFINITY;
-  for (let i = upper; i < n; i++) if ((scratch[i] as number) < upperValue) upperValue = scratch[i] as number;
-  return (lowerValue + upperValue) / 2;
-}
-
-/** Hoare quickselect (median-of-three pivot): partially orders `values[0 … n−1]` and returns the k-th smallest. */
-function selectKth(values: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    // Median of three into `mid`, so sorted and reversed runs stay O(n).
-    if ((values[mid] as number) < (values[lo] as number)) swap(values, mid, lo);
-    if ((values[hi] as number) < (values[lo] as number)) swap(values, hi, lo);
-    if ((values[hi] as number) < (values[mid] as number)) swap(values, hi, mid);
-    const pivot = values[mid] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((values[i] as number) < pivot) i++;
-      while ((values[j] as number) > pivot) j--;
-      if (i <= j) {
-        swap(values, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return values[k] as number;
-}
-
-function swap(values: Float64Array, i: number, j: number): void {
-  const tmp = values[i] as number;
-  values[i] = values[j] as number;
-  values[j] = tmp;
 }
 
 /** The batch form of {@link MMD}: drives one streaming instance over the whole series. */
