@@ -16,6 +16,7 @@ export const workspaceAliases: Record<string, string> = {
   '@algospace/bars': `${root}packages/bars/src/index.ts`,
   '@algospace/indicators': `${root}packages/indicators/src/index.ts`,
   '@algospace/kernel': `${root}packages/kernel/src/index.ts`,
+  '@algospace/transport-redis': `${root}packages/transport-redis/src/index.ts`,
 };
 
 /** Builds a package's Vitest config from the shared defaults plus package-specific overrides. */

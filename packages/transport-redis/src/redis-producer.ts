@@ -1,0 +1,325 @@
+/**
+ * The outbound half: encodes events of the chosen topics as the bus delivers them, holds them in the bounded
+ * buffer, and appends them to their streams in batches, pipelined (up to `PIPELINE_DEPTH` round trips in flight)
+ * and in order. A batch leaves the buffer only when Redis confirmed it; after a failure every unconfirmed event
+ * is resent, and the append script drops the ones that had landed and refuses any that would land out of order.
+ */
+import type { Redis } from 'ioredis';
+import type { EventCodec } from './event-codec.js';
+import { OutboundBuffer } from './outbound-buffer.js';
+import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
+import { APPEND_SCRIPT, envelope, producerMarksKey } from './stream-entry.js';
+import type { StreamCounterTable } from './transport-metrics.js';
+import type { ResolvedOutbound } from './transport-options.js';
+import { TransportRedisBufferFullError, TransportRedisConnectionError } from './transport-redis-error.js';
+
+/** High-water marks outlive the producer by a week, then Redis forgets them. */
+const MARK_TTL_MS = String(7 * 24 * 3600 * 1000);
+
+/**
+ * Round trips in flight at once. Two let the client build and encode the next batch while Redis appends the
+ * previous one (the append is the bottleneck); more measured no better and hold more events unconfirmed.
+ */
+const PIPELINE_DEPTH = 2;
+
+/** Wall-clock time with sub-millisecond resolution, comparable across processes on one machine. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** One round trip in flight. */
+interface Batch {
+  readonly count: number;
+  readonly generation: number;
+  /** Last sequence number sent to each stream in this batch. */
+  readonly lastByStream: Map<string, number>;
+}
+
+/** Producer of one transport. */
+export class RedisProducer {
+  readonly producerId: string;
+  readonly #options: ResolvedOutbound;
+  readonly #connection: Redis;
+  readonly #codec: EventCodec;
+  readonly #buffer: OutboundBuffer;
+  readonly #streams: StreamCounterTable;
+  readonly #report: (error: unknown) => void;
+  readonly #backoff: ResolvedBackoff;
+  readonly #maxLen: string;
+  #sequence = 0;
+  #scriptSha = '';
+  #scheduled = false;
+  #failures = 0;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #idleWaiters: (() => void)[] = [];
+  /** Batches in flight, oldest first; replies on one connection arrive in this order. */
+  #inFlight: Batch[] = [];
+  /** Bumped on every failure, so replies to batches sent before it are ignored. */
+  #generation = 0;
+  /** Per stream: the last sequence number handed to Redis / confirmed by it. */
+  #lastSent = new Map<string, number>();
+  readonly #lastConfirmed = new Map<string, number>();
+
+  published = 0;
+  overflowed = 0;
+  encodeFailures = 0;
+  batches = 0;
+  retries = 0;
+  abandoned = 0;
+
+  constructor(
+    producerId: string,
+    options: ResolvedOutbound,
+    connection: Redis,
+    codec: EventCodec,
+    backoff: ResolvedBackoff,
+    streams: StreamCounterTable,
+    report: (error: unknown) => void,
+  ) {
+    this.producerId = producerId;
+    this.#options = options;
+    this.#connection = connection;
+    this.#codec = codec;
+    this.#buffer = new OutboundBuffer(options.bufferLimit);
+    this.#backoff = backoff;
+    this.#streams = streams;
+    this.#report = report;
+    this.#maxLen = String(options.maxLen);
+    connection.on('ready', () => {
+      this.#failures = 0;
+      void this.#loadScript().then(() => this.#kick());
+    });
+    connection.on('close', () => this.#fail(undefined));
+  }
+
+  /** Events held and not yet confirmed. */
+  get buffered(): number {
+    return this.#buffer.size;
+  }
+
+  /** Events in the round trips in progress. */
+  get inFlight(): number {
+    return this.#buffer.inFlight;
+  }
+
+  /** Loads the append script (after every (re)connect: a restarted Redis has an empty script cache). */
+  async #loadScript(): Promise<void> {
+    try {
+      this.#scriptSha = (await this.#connection.script('LOAD', APPEND_SCRIPT)) as string;
+    } catch (error) {
+      this.#report(
+        new TransportRedisConnectionError(
+          'TRANSPORT_REDIS_COMMAND_FAILED',
+          `SCRIPT LOAD failed: ${String(error)}`,
+          error,
+        ),
+      );
+    }
+  }
+
+  /** Loads the script after the first connect. */
+  async prepare(): Promise<void> {
+    if (this.#scriptSha === '') await this.#loadScript();
+  }
+
+  /**
+   * Takes one event from the bus: encodes it (a codec error goes back to the publisher), assigns the next
+   * sequence number, buffers it and schedules a batch.
+   */
+  enqueue(topic: string, payload: unknown): void {
+    const route = this.#options.routes.get(topic);
+    if (route === undefined) return;
+    let data: string;
+    try {
+      data = this.#codec.encode(payload);
+    } catch (error) {
+      this.encodeFailures++;
+      throw error;
+    }
+    let stream = route.streamKey;
+    if (route.partitionBy !== undefined) {
+      const key = route.partitionBy(payload, topic);
+      if (key !== undefined) stream = `${stream}:${key}`;
+    }
+    const buffer = this.#buffer;
+    if (buffer.size >= buffer.capacity && !this.#makeRoom(topic)) return;
+    buffer.push(stream, topic, ++this.#sequence, preciseNow(), data);
+    if (buffer.unsent >= this.#options.maxBatchSize) this.#kick();
+    else this.#schedule();
+  }
+
+  /** Applies the overflow policy; true when the new event may be buffered. */
+  #makeRoom(topic: string): boolean {
+    const { overflow, bufferLimit } = this.#options;
+    this.overflowed++;
+    if (overflow === 'reject') throw new TransportRedisBufferFullError(topic, bufferLimit, overflow);
+    if (overflow === 'drop-oldest') {
+      const dropped = this.#buffer.dropOldestUnsent();
+      if (dropped !== undefined) {
+        this.#report(new TransportRedisBufferFullError(dropped, bufferLimit, overflow));
+        return true;
+      }
+    }
+    this.#report(new TransportRedisBufferFullError(topic, bufferLimit, overflow));
+    return false;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const run = () => {
+      this.#scheduled = false;
+      this.#kick();
+    };
+    if (this.#options.maxBatchDelayMs === 0) setImmediate(run);
+    else setTimeout(run, this.#options.maxBatchDelayMs);
+  }
+
+  /** Sends batches while there is room in the pipeline, Redis is ready and no retry is pending. */
+  #kick(): void {
+    const buffer = this.#buffer;
+    if (buffer.size === 0) {
+      this.#notifyIdle();
+      return;
+    }
+    while (
+      buffer.unsent > 0 &&
+      this.#inFlight.length < PIPELINE_DEPTH &&
+      this.#retryTimer === undefined &&
+      this.#scriptSha !== '' &&
+      this.#connection.status === 'ready'
+    ) {
+      this.#send(Math.min(buffer.unsent, this.#options.maxBatchSize));
+    }
+  }
+
+  #send(count: number): void {
+    const buffer = this.#buffer;
+    const pipeline = this.#connection.pipeline();
+    // Group the batch by stream, keeping each stream's events in sequence order. Most batches hold one stream.
+    const groups = new Map<string, (string | number)[]>();
+    const lastByStream = new Map<string, number>();
+    for (let i = 0; i < count; i++) {
+      const slot = buffer.slot(buffer.sent + i);
+      const stream = buffer.streams[slot] as string;
+      let args = groups.get(stream);
+      if (args === undefined) {
+        args = [this.producerId, this.#maxLen, MARK_TTL_MS, this.#lastSent.get(stream) ?? 0];
+        groups.set(stream, args);
+      }
+      const sequence = buffer.sequences[slot] as number;
+      args.push(
+        sequence,
+        envelope(
+          this.producerId,
+          sequence,
+          buffer.publishedAt[slot] as number,
+          buffer.topics[slot] as string,
+        ),
+        buffer.data[slot] as string,
+      );
+      lastByStream.set(stream, sequence);
+    }
+    for (const [stream, args] of groups)
+      pipeline.evalsha(this.#scriptSha, 2, stream, producerMarksKey(stream), ...args);
+    for (const [stream, sequence] of lastByStream) this.#lastSent.set(stream, sequence);
+    buffer.markSent(count);
+    const batch: Batch = { count, generation: this.#generation, lastByStream };
+    this.#inFlight.push(batch);
+    pipeline.exec().then(
+      (results) => {
+        if (batch.generation !== this.#generation) return;
+        const failure =
+          results === null ? new Error('pipeline aborted') : results.find(([error]) => error !== null)?.[0];
+        if (failure != null) this.#fail(failure);
+        else this.#confirm(batch);
+      },
+      (error: unknown) => {
+        if (batch.generation === this.#generation) this.#fail(error);
+      },
+    );
+  }
+
+  #confirm(batch: Batch): void {
+    const buffer = this.#buffer;
+    this.#inFlight.shift();
+    for (let i = 0; i < batch.count; i++) {
+      this.#streams.get(buffer.streams[buffer.slot(buffer.head + i)] as string).published++;
+    }
+    buffer.confirm(batch.count);
+    for (const [stream, sequence] of batch.lastByStream) this.#lastConfirmed.set(stream, sequence);
+    this.published += batch.count;
+    this.batches++;
+    this.#failures = 0;
+    this.#kick();
+  }
+
+  /** Forgets every batch in flight and makes their events unsent again; `error` undefined: the connection closed. */
+  #fail(error: unknown): void {
+    if (this.#inFlight.length === 0 && error === undefined) return;
+    this.#generation++;
+    this.#inFlight = [];
+    this.#buffer.rewind();
+    this.#lastSent = new Map(this.#lastConfirmed);
+    this.retries++;
+    this.#failures++;
+    if (error === undefined) return; // resent from the 'ready' listener once reconnected
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith('NOSCRIPT')) this.#scriptSha = '';
+    if (this.#connection.status !== 'ready') return;
+    // A command error (OOM, READONLY replica, NOSCRIPT, GAP after such an error) is retried after a backoff
+    // delay and reported each time, so a stream that stays stuck is visible.
+    this.#report(
+      new TransportRedisConnectionError(
+        'TRANSPORT_REDIS_COMMAND_FAILED',
+        `appending to Redis failed (attempt ${this.#failures}), ${this.#buffer.size} events kept for a retry: ${message}`,
+        error,
+      ),
+    );
+    if (this.#retryTimer !== undefined) return;
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = undefined;
+        void (this.#scriptSha === '' ? this.#loadScript() : Promise.resolve()).then(() => this.#kick());
+      },
+      backoffDelay(this.#backoff, this.#failures),
+    );
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    if (waiters.length === 0) return;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves `true` once every event buffered so far is confirmed; with `timeoutMs`, `false` on timeout. */
+  flush(timeoutMs?: number): Promise<boolean> {
+    if (this.#buffer.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(true);
+      };
+      this.#idleWaiters.push(done);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.#idleWaiters = this.#idleWaiters.filter((waiter) => waiter !== done);
+          resolve(false);
+        }, timeoutMs);
+      }
+      this.#kick();
+    });
+  }
+
+  /** Stops retrying; counts what is still buffered as abandoned and returns that count. */
+  close(): number {
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#generation++;
+    const left = this.#buffer.size;
+    this.abandoned += left;
+    return left;
+  }
+}
