@@ -35,6 +35,22 @@ interface PixelCount {
   readonly colors: Record<string, number>;
 }
 
+/** The few browser globals the in-page functions use (the package compiles without the DOM lib). */
+interface BrowserGlobals {
+  Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+  document: {
+    createElement(tag: 'canvas'): {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        drawImage(image: unknown, x: number, y: number): void;
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+  };
+  requestAnimationFrame(callback: () => void): number;
+}
+
 /**
  * Decodes a PNG screenshot in a blank page (the browser is the PNG decoder) and counts non-background
  * pixels and pixels near each given colour.
@@ -42,6 +58,7 @@ interface PixelCount {
 async function countPixels(page: Page, png: Buffer, colors: Record<string, string>): Promise<PixelCount> {
   return page.evaluate(
     async ({ base64, targets }) => {
+      const { Image, document } = globalThis as unknown as BrowserGlobals;
       const image = new Image();
       image.src = `data:image/png;base64,${base64}`;
       await image.decode();
@@ -122,10 +139,12 @@ describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
     // Two animation frames: lightweight-charts paints on the next frame after setData.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-    );
+    await page.evaluate(() => {
+      const { requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
+      return new Promise<void>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+      );
+    });
 
     expect(errors, 'console errors').toEqual([]);
     expect(requests, 'the report must not touch the network').toEqual([]);
