@@ -437,10 +437,16 @@ class RowReader {
     if (this.#parseTime === undefined && (typeof rawTime === 'string' || typeof rawTime === 'number')) {
       this.#resolveTimestamp(String(rawTime));
     }
-    const timeText =
-      typeof rawTime === 'number' ? String(rawTime) : typeof rawTime === 'string' ? rawTime : '';
-    const timestamp =
-      this.#parseTime === undefined ? Number.NaN : this.#parseTime(timeText, 0, timeText.length);
+    let timestamp: number;
+    if (typeof rawTime === 'number') {
+      // A JSON number is an epoch whatever the text format: its unit follows from its magnitude.
+      const unit = resolveTimestampFormat(String(Math.trunc(Math.abs(rawTime))));
+      const scale = unit === 'epoch-ns' ? 1e-6 : unit === 'epoch-us' ? 1e-3 : unit === 'epoch-s' ? 1000 : 1;
+      timestamp = Number.isFinite(rawTime) ? Math.floor(rawTime * scale) : Number.NaN;
+    } else {
+      const timeText = typeof rawTime === 'string' ? rawTime : '';
+      timestamp = this.#parseTime === undefined ? Number.NaN : this.#parseTime(timeText, 0, timeText.length);
+    }
     if (Number.isNaN(timestamp)) {
       this.#reject(
         lineNumber,

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../engine-error.js';
+import { createTimestampParser, resolveTimestampFormat } from './timestamp-parser.js';
+
+const parse = (
+  format: Parameters<typeof createTimestampParser>[0]['format'],
+  text: string,
+  timezone = 'UTC',
+) => createTimestampParser({ format, timezone })(text, 0, text.length);
+
+describe('ISO-8601 timestamps', () => {
+  it('reads the SPY layout with a -04:00 offset as 13:30:00.123 UTC', () => {
+    expect(parse('iso', '2013-10-07T09:30:00.123-04:00')).toBe(Date.UTC(2013, 9, 7, 13, 30, 0, 123));
+  });
+
+  it('truncates nanosecond fractions to the millisecond (Databento layout)', () => {
+    expect(parse('iso', '2023-12-25T23:00:00.085275419Z')).toBe(Date.UTC(2023, 11, 25, 23, 0, 0, 85));
+  });
+
+  it('reads a space separator without zone in the configured zone (New York summer time is UTC-4)', () => {
+    expect(parse('iso', '2013-10-07 09:30:00', 'America/New_York')).toBe(Date.UTC(2013, 9, 7, 13, 30));
+    expect(parse('iso', '2013-12-09 09:30:00', 'America/New_York'), 'EST is UTC-5 in December').toBe(
+      Date.UTC(2013, 11, 9, 14, 30),
+    );
+  });
+
+  it('reads the BTC layout with microseconds and no zone as UTC by default', () => {
+    expect(parse('iso', '2021-12-31 23:01:00.000000')).toBe(Date.UTC(2021, 11, 31, 23, 1));
+  });
+
+  it('reads a date alone as midnight and offsets without a colon', () => {
+    expect(parse('iso', '2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parse('iso', '2024-01-02T10:00:00+0130')).toBe(Date.UTC(2024, 0, 2, 8, 30));
+  });
+
+  it('returns NaN for impossible dates, bad clocks and junk', () => {
+    for (const text of [
+      '2023-02-29T00:00:00Z',
+      '2024-13-01',
+      '2024-01-02T25:00:00Z',
+      '2024-01-02T10:61',
+      'yesterday',
+      '2024-01-02X10:00',
+      '',
+    ]) {
+      expect(parse('iso', text), text).toBeNaN();
+    }
+  });
+});
+
+describe('slash dates', () => {
+  it('reads both NQ/CL layouts day-first', () => {
+    expect(parse('day-first', '13/07/2020 01:00:00')).toBe(Date.UTC(2020, 6, 13, 1));
+    expect(parse('day-first', '2/7/2025 9:00')).toBe(Date.UTC(2025, 6, 2, 9));
+  });
+
+  it('reads month-first when configured', () => {
+    expect(parse('month-first', '2/7/2025 9:00')).toBe(Date.UTC(2025, 1, 7, 9));
+  });
+
+  it('applies a fixed-offset zone such as Etc/GMT-3 (UTC+3)', () => {
+    expect(parse('day-first', '2/7/2024 2:30', 'Etc/GMT-3')).toBe(Date.UTC(2024, 6, 1, 23, 30));
+  });
+
+  it('rejects a day 32 and a month 13', () => {
+    expect(parse('day-first', '32/01/2020 00:00')).toBeNaN();
+    expect(parse('day-first', '01/13/2020 00:00')).toBeNaN();
+  });
+});
+
+describe('epochs', () => {
+  it('reads seconds, milliseconds and nanoseconds', () => {
+    expect(parse('epoch-s', '1704067200')).toBe(Date.UTC(2024, 0, 1));
+    expect(parse('epoch-ms', '1704067200123')).toBe(Date.UTC(2024, 0, 1, 0, 0, 0, 123));
+    expect(parse('epoch-ns', '1719878281218218853')).toBe(1_719_878_281_218);
+  });
+});
+
+describe('format detection', () => {
+  it('picks the epoch unit from the magnitude and ISO otherwise', () => {
+    expect(resolveTimestampFormat('1719878281218218853')).toBe('epoch-ns');
+    expect(resolveTimestampFormat('1719878281218')).toBe('epoch-ms');
+    expect(resolveTimestampFormat('1719878281')).toBe('epoch-s');
+    expect(resolveTimestampFormat('2024-07-01T23:58:01Z')).toBe('iso');
+  });
+
+  it('refuses to guess slash dates and names the config key', () => {
+    expect(() => resolveTimestampFormat('02/07/2025 9:00')).toThrow(/data_handler\.timestamp\.format/);
+    try {
+      resolveTimestampFormat('02/07/2025');
+    } catch (error) {
+      expect(EngineError.isInstance(error) && error.code).toBe('ENGINE_AMBIGUOUS_TIMESTAMP');
+    }
+  });
+
+  it('rejects an unknown time zone with a clear error', () => {
+    expect(() => createTimestampParser({ format: 'iso', timezone: 'Mars/Olympus' })).toThrow(
+      /IANA time zone/,
+    );
+  });
+});
