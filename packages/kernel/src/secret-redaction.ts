@@ -66,11 +66,18 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   if (seen.has(value)) return '[circular]';
   if (value instanceof Error || value instanceof Date || ArrayBuffer.isView(value)) return value;
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, seen);
+  let copy: unknown;
+  if (Array.isArray(value)) copy = value.map((item) => redactValue(item, seen));
+  else {
+    const object: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      object[key] =
+        isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, seen);
+    }
+    copy = object;
   }
+  // Only ancestors count as cycles: an object shared by two branches is copied into both.
+  seen.delete(value);
   return copy;
 }
 
