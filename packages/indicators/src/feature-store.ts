@@ -33,15 +33,18 @@ function finiteOr(value: number, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-/** The store record: every §9.2 key, always present and finite. */
-export class FeatureStore {
-  private readonly state: Mutable<Omit<FeatureStoreView, 'trigger' | 'asOf' | 'timestamp'>> & {
-    trigger: FeatureTrigger | null;
-    asOf: number | null;
-    timestamp: number | null;
-  } = FeatureStore.initial();
+/** The store record: the snapshot keys, mutable, with the three trigger keys nullable before any bar. */
+type StoreState = Mutable<Omit<FeatureStoreView, 'trigger' | 'asOf' | 'timestamp'>> & {
+  trigger: FeatureTrigger | null;
+  asOf: number | null;
+  timestamp: number | null;
+};
 
-  private static initial() {
+/** The Feature Store: every §9.2 key, always present and finite; written only by the engine. */
+export class FeatureStore {
+  private readonly state: StoreState = FeatureStore.initial();
+
+  private static initial(): StoreState {
     return {
       mlmi_value: 0,
       mlmi_signal: 0,
@@ -173,11 +176,55 @@ export class FeatureStore {
 
   /** An immutable copy of the whole store. */
   view(): FeatureStoreView {
-    return Object.freeze({ ...this.state }) as FeatureStoreView;
+    return this.frozenCopy() as FeatureStoreView;
   }
 
   /** An immutable copy of the store as an INDICATORS_READY payload (only valid after a bar was applied). */
   emit(): FeatureSnapshot {
-    return Object.freeze({ ...this.state }) as FeatureSnapshot;
+    return this.frozenCopy() as FeatureSnapshot;
+  }
+
+  private frozenCopy(): Readonly<StoreState> {
+    const s = this.state;
+    // Every key spelled out: a literal of fixed shape freezes ~20× faster than a frozen spread copy, which
+    // V8 builds with a fresh map per object (measured in bench/engine.bench.ts's 5-minute case).
+    return Object.freeze({
+      mlmi_value: s.mlmi_value,
+      mlmi_signal: s.mlmi_signal,
+      nwrqk_value: s.nwrqk_value,
+      nwrqk_slope: s.nwrqk_slope,
+      nwrqk_signal: s.nwrqk_signal,
+      lvn_nearest_price: s.lvn_nearest_price,
+      lvn_nearest_strength: s.lvn_nearest_strength,
+      lvn_distance_points: s.lvn_distance_points,
+      fvg_bullish_active: s.fvg_bullish_active,
+      fvg_bearish_active: s.fvg_bearish_active,
+      fvg_nearest_level: s.fvg_nearest_level,
+      fvg_age: s.fvg_age,
+      fvg_gap_size: s.fvg_gap_size,
+      fvg_gap_size_pct: s.fvg_gap_size_pct,
+      fvg_mitigation_signal: s.fvg_mitigation_signal,
+      fvg_mitigation_strength: s.fvg_mitigation_strength,
+      fvg_mitigation_depth: s.fvg_mitigation_depth,
+      fvg_bullish_mitigated: s.fvg_bullish_mitigated,
+      fvg_bearish_mitigated: s.fvg_bearish_mitigated,
+      fvg_bullish_mitigated_size: s.fvg_bullish_mitigated_size,
+      fvg_bearish_mitigated_size: s.fvg_bearish_mitigated_size,
+      mmd_features: s.mmd_features,
+      mlmi_minus_nwrqk: s.mlmi_minus_nwrqk,
+      mlmi_div_nwrqk: s.mlmi_div_nwrqk,
+      current_price: s.current_price,
+      current_volume: s.current_volume,
+      timestamp: s.timestamp,
+      trigger: s.trigger,
+      asOf: s.asOf,
+      last_update_5min: s.last_update_5min,
+      last_update_30min: s.last_update_30min,
+      mlmi_ready: s.mlmi_ready,
+      nwrqk_ready: s.nwrqk_ready,
+      lvn_ready: s.lvn_ready,
+      mmd_ready: s.mmd_ready,
+      fvg_ready: s.fvg_ready,
+    });
   }
 }
