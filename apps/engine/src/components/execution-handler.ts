@@ -1,12 +1,12 @@
 /**
  * The ExecutionHandler component. In backtest and paper mode it is a simulated broker: an EXECUTE_TRADE
- * fills on the next tick, `slippageTicks` worse than that tick's price, paying `commissionPerContract` per
+ * fills on the next tick (or, for bar-only input, at the next 5-minute bar's open), `slippageTicks` worse than that tick's price, paying `commissionPerContract` per
  * contract per side; the position is closed at its stop (a market exit at the tick that crosses it, with
  * slippage), at its target (a limit exit at the target price), after `maxHoldingBars` 5-minute bars, or at
  * END_OF_STREAM, publishing TRADE_CLOSED with the PnL. In live mode it only forwards orders to a
  * {@link BrokerAdapter}; without one it refuses to start — the engine never pretends to trade.
  */
-import type { Tick } from '@algospace/bars';
+import type { Bar, Tick } from '@algospace/bars';
 import { EngineError } from '../engine-error.js';
 import type { TradeOrder } from './decision-core.js';
 import type { EngineComponent } from './engine-component.js';
@@ -188,6 +188,8 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
   const pending: TradeOrder[] = [];
   let position: Position | undefined;
   let lastTick: Tick | undefined;
+  let lastTime: number | undefined;
+  let lastPrice = Number.NaN;
   let ended = false;
   let ignoredAfterEnd = 0;
   const unsubscribe: (() => void)[] = [];
@@ -248,41 +250,77 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
         );
         return;
       }
-      const onTick = (tick: Tick): void => {
-        lastTick = tick;
-        const open = position;
-        if (open !== undefined) {
-          const direction = open.order.direction;
-          const price = tick.price;
-          if (direction > 0 ? price <= open.stop : price >= open.stop) {
-            close(tick.timestamp, price - direction * slippage, 'stop');
-          } else if (direction > 0 ? price >= open.target : price <= open.target) {
-            close(tick.timestamp, open.target, 'target');
-          } else if (options.maxHoldingBars > 0 && open.barsHeld >= options.maxHoldingBars) {
-            close(tick.timestamp, price - direction * slippage, 'time');
-          }
-          return;
-        }
-        const order = pending.shift();
-        if (order === undefined) return;
-        const entryPrice = tick.price + order.direction * slippage;
-        position = {
+      const open = (order: TradeOrder, time: number, price: number): Position => {
+        const entryPrice = price + order.direction * slippage;
+        const opened: Position = {
           order,
-          entryTime: tick.timestamp,
+          entryTime: time,
           entryPrice,
           stop: entryPrice - (order.entry - order.stop),
           target: entryPrice + (order.target - order.entry),
           barsHeld: 0,
         };
+        position = opened;
         bus.publish('TRADE_OPENED', {
           id: order.id,
           direction: order.direction,
           size: order.size,
-          entryTime: tick.timestamp,
+          entryTime: time,
           entryPrice,
-          stop: position.stop,
-          target: position.target,
+          stop: opened.stop,
+          target: opened.target,
         });
+        return opened;
+      };
+      const onTick = (tick: Tick): void => {
+        lastTick = tick;
+        lastTime = tick.timestamp;
+        lastPrice = tick.price;
+        const held = position;
+        if (held !== undefined) {
+          const direction = held.order.direction;
+          const price = tick.price;
+          if (direction > 0 ? price <= held.stop : price >= held.stop) {
+            close(tick.timestamp, price - direction * slippage, 'stop');
+          } else if (direction > 0 ? price >= held.target : price <= held.target) {
+            close(tick.timestamp, held.target, 'target');
+          } else if (options.maxHoldingBars > 0 && held.barsHeld >= options.maxHoldingBars) {
+            close(tick.timestamp, price - direction * slippage, 'time');
+          }
+          return;
+        }
+        const order = pending.shift();
+        if (order !== undefined) open(order, tick.timestamp, tick.price);
+      };
+      // Bar-only input (a bar file): orders fill at the open of the next real 5-minute bar, and stops and
+      // targets are checked against each bar's range, the stop first when a bar reaches both (the
+      // conservative reading, since the path inside a bar is unknown).
+      const onBar = (bar: Bar): void => {
+        if (lastTick !== undefined) {
+          if (position !== undefined) position.barsHeld++;
+          return;
+        }
+        if (bar.synthetic) return;
+        lastTime = bar.timestamp;
+        lastPrice = bar.close;
+        let held = position;
+        if (held === undefined) {
+          const order = pending.shift();
+          if (order === undefined) return;
+          held = open(order, bar.timestamp, bar.open);
+        } else held.barsHeld++;
+        const direction = held.order.direction;
+        const stopHit = direction > 0 ? bar.low <= held.stop : bar.high >= held.stop;
+        const targetHit = direction > 0 ? bar.high >= held.target : bar.low <= held.target;
+        if (stopHit) {
+          const gapped = direction > 0 ? bar.open < held.stop : bar.open > held.stop;
+          close(bar.timestamp, (gapped ? bar.open : held.stop) - direction * slippage, 'stop');
+        } else if (targetHit) {
+          const gapped = direction > 0 ? bar.open > held.target : bar.open < held.target;
+          close(bar.timestamp, gapped ? bar.open : held.target, 'target');
+        } else if (options.maxHoldingBars > 0 && held.barsHeld >= options.maxHoldingBars) {
+          close(bar.timestamp, bar.close - direction * slippage, 'time');
+        }
       };
       unsubscribe.push(
         bus.subscribe('NEW_TICK', onTick),
@@ -290,9 +328,7 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
           if (ended) ignoredAfterEnd++;
           else pending.push(order);
         }),
-        bus.subscribe('NEW_5MIN_BAR', () => {
-          if (position !== undefined) position.barsHeld++;
-        }),
+        bus.subscribe('NEW_5MIN_BAR', onBar),
       );
     },
     start(context) {
@@ -302,9 +338,9 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
       unsubscribe.push(
         context.bus.subscribe('END_OF_STREAM', (end) => {
           ended = true;
-          const time = lastTick?.timestamp ?? end.lastTimestamp ?? 0;
-          if (position !== undefined && lastTick !== undefined) {
-            close(time, lastTick.price - position.order.direction * slippage, 'end-of-stream');
+          const time = lastTime ?? end.lastTimestamp ?? 0;
+          if (position !== undefined && lastTime !== undefined) {
+            close(time, lastPrice - position.order.direction * slippage, 'end-of-stream');
           }
           for (const order of pending.splice(0)) {
             const trade: ClosedTrade = {
