@@ -58,7 +58,7 @@ export class RedisProducer {
   #generation = 0;
   /** Per stream: the last sequence number handed to Redis / confirmed by it. */
   #lastSent = new Map<string, number>();
-  readonly #lastConfirmed = new Map<string, number>();
+  #lastConfirmed = new Map<string, number>();
 
   published = 0;
   overflowed = 0;
@@ -87,6 +87,10 @@ export class RedisProducer {
     this.#maxLen = String(options.maxLen);
     connection.on('ready', () => {
       this.#failures = 0;
+      // The order check compares with what this connection saw. A Redis that restarted without persistence
+      // has lost earlier events for good, and would otherwise refuse every later batch as out of order.
+      this.#lastSent.clear();
+      this.#lastConfirmed.clear();
       void this.#loadScript().then(() => this.#kick());
     });
     connection.on('close', () => this.#fail(undefined));

@@ -129,14 +129,15 @@ export function createRedisTransport<Events extends object>(
   const outbound = options.outbound === undefined ? undefined : resolveOutbound(prefix, options.outbound);
   const inbound = options.inbound === undefined ? undefined : resolveInbound(prefix, options.inbound);
   const codec = options.codec ?? jsonCodec;
-  const producerId = options.producerId ?? randomUUID().replaceAll('-', '').slice(0, 16);
-  if (/[\s:]/.test(producerId) || producerId.length === 0) {
+  const producerName = options.producerName ?? 'producer';
+  if (typeof producerName !== 'string' || producerName.length === 0 || /[\s:]/.test(producerName)) {
     throw new TransportRedisOptionError(
-      'producerId',
+      'producerName',
       'a non-empty string without whitespace or ":"',
-      producerId,
+      producerName,
     );
   }
+  const producerId = `${producerName}-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1) {
     throw new TransportRedisOptionError('connectTimeoutMs', 'an integer ≥ 1', connectTimeoutMs);

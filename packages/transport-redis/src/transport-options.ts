@@ -189,8 +189,12 @@ export interface RedisTransportOptions<Events extends object> {
   readonly prefix?: string;
   /** Payload codec. Default {@link jsonCodec}. */
   readonly codec?: EventCodec;
-  /** This producer's id (default: random); must be unique among live producers. */
-  readonly producerId?: string;
+  /**
+   * A readable name put in front of this producer's id (`<name>-<random>`), e.g. the host or role. The random
+   * part is new for every transport instance: a restarted producer must never reuse an id, or Redis would
+   * take its new events for resends of old ones. Default `'producer'`.
+   */
+  readonly producerName?: string;
   /** Reconnect backoff. */
   readonly reconnect?: ReconnectBackoff;
   /** How long `start()` waits for Redis, in ms, before it fails. Default 10 000. */

@@ -105,6 +105,7 @@ export async function startPrivateRedis(options: { appendOnly: boolean }): Promi
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    probe.on('error', () => {});
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
