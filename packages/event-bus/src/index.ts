@@ -37,10 +37,12 @@ export type { JournalRecord, JournalSummary, JournalWriter, JournalWriterOptions
 export { createJournalWriter } from './journal-writer.js';
 export type { LatencyStats } from './latency-sampler.js';
 export type {
+  BridgeCodecs,
   BridgeEndpoint,
   BridgeWorkerOptions,
   ConnectToMainBusOptions,
   MainBusConnection,
+  NumericCodec,
   WorkerBridge,
   WorkerBridgeStats,
 } from './worker-bridge.js';

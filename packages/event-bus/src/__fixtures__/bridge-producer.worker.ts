@@ -1,28 +1,22 @@
 /**
- * Worker script for the bridge tests and benchmark: publishes `count` events `{ producer, n }` (n = 0, 1, …)
- * on topic 'item' into the main bus, optionally echoes back what it receives on 'ping', then closes.
- * Started through typescript-worker-entry.mjs, so it imports the bridge from source.
+ * Worker script for the bridge tests: publishes `count` events `{ producer, n }` (n = 0, 1, …) on topic 'item'
+ * into the main bus (as numbers through `itemCodec` when `codec` is set, with a plain 'note' event after every
+ * 1000th item), optionally echoes what it receives on 'ping', then closes. Started through
+ * typescript-worker-entry.mjs, so it imports the bridge from source.
  */
 import { workerData } from 'node:worker_threads';
 import { connectToMainBus } from '../worker-bridge.js';
+import { type BridgeEvents, itemCodec } from './bridge-events.js';
 
 interface ProducerData {
   readonly producer: number;
   readonly count: number;
-  readonly batchSize?: number;
+  readonly codec?: boolean;
   readonly echo?: number;
 }
 
-interface BridgeEvents {
-  item: { producer: number; n: number };
-  ping: number;
-  pong: number;
-}
-
 const data = workerData as ProducerData;
-const main = connectToMainBus<BridgeEvents>(
-  data.batchSize === undefined ? {} : { batchSize: data.batchSize },
-);
+const main = connectToMainBus<BridgeEvents>(data.codec === true ? { codecs: { item: itemCodec } } : {});
 
 if (data.echo !== undefined) {
   let left = data.echo;
@@ -37,5 +31,8 @@ if (data.echo !== undefined) {
   await done;
 }
 
-for (let n = 0; n < data.count; n++) main.publish('item', { producer: data.producer, n });
+for (let n = 0; n < data.count; n++) {
+  main.publish('item', { producer: data.producer, n });
+  if (data.codec === true && n % 1000 === 999) main.publish('note', { producer: data.producer, after: n });
+}
 await main.close();
