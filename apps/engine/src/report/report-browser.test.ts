@@ -1,19 +1,21 @@
 /**
- * The report in a real browser: Debian's chromium (never a downloaded browser) driven by playwright-core
- * opens report.html from disk with every network request blocked, and the page must render without a
- * console error and with charts that are visibly drawn — counted on a screenshot, not taken on trust.
+ * The report of a real run in a real browser: the `algospace backtest` command (built-in simulator, all
+ * eleven components) writes report.html; Debian's chromium (never a downloaded browser), driven by
+ * playwright-core, opens it from disk with every network request blocked. The page must render without a
+ * console error, list what results.json lists, and draw its charts — counted on a screenshot.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRun } from './__fixtures__/synthetic-run.js';
-import type { ReportData } from './report-data.js';
 import { REPORT_COLORS } from './report-model.js';
-import { writeReport } from './write-report.js';
+
+const bin = fileURLToPath(new URL('../../bin/algospace.js', import.meta.url));
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -101,27 +103,30 @@ if (!hasChromium)
 describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
   let browser: Browser;
   let directory: string;
-  let data: ReportData;
+  let results: { synergies: unknown[]; trades: unknown[]; bars: Record<string, number> };
   let file: string;
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'algospace-report-'));
-    data = syntheticRun(5, 7);
+    // 20 simulated days, seed 42: the engine's default simulator run (a few seconds).
+    await promisify(execFile)(
+      process.execPath,
+      [bin, 'backtest', '--out', directory, '--days', '20', '--seed', '42', '--progress', 'off'],
+      { timeout: 120_000 },
+    );
     file = join(directory, 'report.html');
-    await writeReport(file, data);
+    results = JSON.parse(await readFile(join(directory, 'results.json'), 'utf8'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('renders offline with no console errors and draws candles, NW-RQK, zones and equity', async () => {
-    expect(data.bars.length, 'the fixture run produced bars').toBeGreaterThan(1000);
-    expect(data.nwrqk.length).toBeGreaterThan(100);
-    expect(data.fvgZones.length).toBeGreaterThan(10);
-    expect(data.trades.length).toBeGreaterThan(3);
+  it('renders offline with no console errors and draws candles, NW-RQK, synergies, trades and equity', async () => {
+    expect(results.synergies.length, 'the run produced synergies to mark').toBeGreaterThan(0);
+    expect(results.trades.length, 'the run produced trades to mark').toBeGreaterThan(0);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
     const errors: string[] = [];
@@ -150,10 +155,26 @@ describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
     expect(requests, 'the report must not touch the network').toEqual([]);
     expect(await page.locator('#price-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#equity-chart canvas').count()).toBeGreaterThan(0);
-    expect(await page.locator('#trades tbody tr').count()).toBe(data.trades.length);
+    expect(await page.locator('#synergies tbody tr').count()).toBe(results.synergies.length);
+    expect(await page.locator('#trades tbody tr').count()).toBe(results.trades.length);
     expect(await page.locator('.banner').textContent()).toContain('SIMULATED DATA');
 
     const priceShot = await page.locator('#price-chart').screenshot();
+    // Clicking the first synergy row zooms the chart onto it: its marker must then be visible.
+    const first = (results.synergies[0] as { direction: number }).direction;
+    await page.locator('#synergies tbody tr').first().click();
+    await page.evaluate(() => {
+      const { requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
+      return new Promise<void>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+      );
+    });
+    const zoomedShot = await page.locator('#price-chart').screenshot();
+    if (process.env.REPORT_SCREENSHOT_DIR) {
+      await page
+        .locator('#price-chart')
+        .screenshot({ path: join(process.env.REPORT_SCREENSHOT_DIR, 'zoomed.png') });
+    }
     const equityShot = await page.locator('#equity-chart').screenshot();
     const blank = await browser.newPage();
     const price = await countPixels(blank, priceShot, {
@@ -162,6 +183,18 @@ describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
       nwrqk: REPORT_COLORS.nwrqk,
     });
     const equity = await countPixels(blank, equityShot, { line: REPORT_COLORS.equity });
+    const zoomed = await countPixels(blank, zoomedShot, {
+      marker: first === 1 ? REPORT_COLORS.synergyLong : REPORT_COLORS.synergyShort,
+      entry: REPORT_COLORS.entry,
+    });
+    console.log(
+      'pixels: price',
+      JSON.stringify(price),
+      'equity',
+      JSON.stringify(equity),
+      'zoomed',
+      JSON.stringify(zoomed),
+    );
     await blank.close();
     await page.close();
 
@@ -175,5 +208,6 @@ describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
       0.02,
     );
     expect(equity.colors.line, 'equity line drawn').toBeGreaterThan(200);
+    expect(zoomed.colors.marker, 'the first synergy marker, after clicking its row').toBeGreaterThan(80);
   });
 });

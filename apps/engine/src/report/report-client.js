@@ -95,6 +95,7 @@
     borderVisible: false,
   });
   candles.setData(model.candles);
+  const candleTimes = model.candles.map((c) => c.time);
   const nwrqk = priceChart.addSeries(LWC.LineSeries, {
     color: colors.nwrqk,
     lineWidth: 2,
@@ -106,7 +107,28 @@
   nwrqk.setData(model.nwrqk);
   candles.attachPrimitive(new OverlayPrimitive(model.zones, model.tradeLines, colors));
   LWC.createSeriesMarkers(candles, model.markers);
-  priceChart.timeScale().fitContent();
+  // Long runs open on their last 600 candles (markers stay legible); scroll or zoom out for the rest, or
+  // click a row of the synergy or trade table to jump to it.
+  const visible = 600;
+  if (model.candles.length > visible) {
+    priceChart
+      .timeScale()
+      .setVisibleLogicalRange({ from: model.candles.length - visible, to: model.candles.length });
+  } else {
+    priceChart.timeScale().fitContent();
+  }
+
+  function focus(time) {
+    let lo = 0;
+    let hi = candleTimes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (candleTimes[mid] <= time) lo = mid;
+      else hi = mid - 1;
+    }
+    priceChart.timeScale().setVisibleLogicalRange({ from: lo - 48, to: lo + 48 });
+    document.getElementById('price-chart').scrollIntoView({ block: 'center' });
+  }
 
   const equityChart = LWC.createChart(document.getElementById('equity-chart'), chartOptions);
   const equity = equityChart.addSeries(LWC.AreaSeries, {
@@ -119,21 +141,27 @@
   equity.setData(model.equity);
   equityChart.timeScale().fitContent();
 
-  function fillTable(id, rows) {
+  function fillTable(id, rows, focusTimes) {
     const body = document.querySelector(`#${id} tbody`);
-    for (const row of rows) {
+    rows.forEach((row, index) => {
       const tr = document.createElement('tr');
+      const time = focusTimes === undefined ? null : focusTimes[index];
+      if (time !== null && time !== undefined) {
+        tr.className = 'focusable';
+        tr.title = 'show on the chart';
+        tr.addEventListener('click', () => focus(time));
+      }
       for (const cell of row) {
         const td = document.createElement('td');
         td.textContent = cell;
         tr.appendChild(td);
       }
       body.appendChild(tr);
-    }
+    });
   }
   fillTable('summary', model.summary);
-  fillTable('synergies', model.synergyRows);
-  fillTable('trades', model.tradeRows);
+  fillTable('synergies', model.synergyRows, model.synergyFocus);
+  fillTable('trades', model.tradeRows, model.tradeFocus);
   const notes = document.getElementById('notes');
   for (const note of model.notes) {
     const li = document.createElement('li');

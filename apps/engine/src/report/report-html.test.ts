@@ -1,10 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventBus } from '@algospace/event-bus';
 import { describe, expect, it } from 'vitest';
-import type { ReportEvents } from './report-collector.js';
-import { createReportCollector } from './report-collector.js';
 import type { ReportBar, ReportData } from './report-data.js';
 import { renderReport } from './report-html.js';
 import { buildReportModel, formatUtc } from './report-model.js';
@@ -54,7 +51,7 @@ describe('buildReportModel', () => {
       }),
     );
     expect(model.markers).toEqual([
-      { time: sec(min(5)), position: 'aboveBar', shape: 'arrowDown', color: '#ff6d00', text: 'T2' },
+      { time: sec(min(5)), position: 'aboveBar', shape: 'arrowDown', color: '#ff6d00', text: 'T2', size: 2 },
     ]);
     expect(model.nwrqk).toEqual([{ time: sec(min(5)), value: 99.5 }]);
   });
@@ -172,50 +169,5 @@ describe('renderReport', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
-  });
-});
-
-describe('createReportCollector', () => {
-  it('turns FVG gaps into zones that end on their mitigation bar, and sums trades into equity', () => {
-    const bus = createEventBus<ReportEvents>();
-    const collector = createReportCollector({ initialEquity: 1000 });
-    collector.init({ bus });
-    // Spec §6.2 body rule: bar 1 has a 5-point body (> 1.5 × bar 0's 1-point body); bar 2's low 103 is above
-    // bar 0's high 101 → a bullish gap 101–103 created on bar 2 (10:10). Bar 3 closes at 100.5 ≤ 101:
-    // mitigated on bar 3 (10:15).
-    const bars = [
-      { open: 100, high: 101, low: 99, close: 101 },
-      { open: 101, high: 106.5, low: 100.5, close: 106 },
-      { open: 106, high: 107, low: 103, close: 106.5 },
-      { open: 106.5, high: 106.5, low: 100, close: 100.5 },
-    ];
-    bars.forEach((b, i) => {
-      bus.publish('NEW_5MIN_BAR', {
-        ...b,
-        timestamp: min(5 * i),
-        timeframe: '5m',
-        volume: 10,
-        synthetic: false,
-        tickCount: 1,
-      });
-    });
-    bus.publish('TRADE_CLOSED', {
-      direction: 1,
-      size: 1,
-      entryTime: min(5),
-      entryPrice: 101,
-      exitTime: min(12),
-      exitPrice: 106,
-      pnl: 250,
-    });
-    const report = collector.reportData({ title: 't', simulated: true });
-    expect(report.fvgZones).toEqual([
-      { bullish: true, lower: 101, upper: 103, start: min(10), end: min(15), mitigated: true },
-    ]);
-    expect(report.equity).toEqual([
-      { timestamp: min(0), value: 1000 },
-      { timestamp: min(12), value: 1250 },
-    ]);
-    expect(collector.health().detail).toBe('4 bars, 1 FVG zones, 0 synergies, 1 trades collected');
   });
 });

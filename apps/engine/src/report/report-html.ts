@@ -75,6 +75,8 @@ const styles = `
   th { background: #eceff1; font-weight: 600; }
   .scroll { max-height: 420px; overflow: auto; display: inline-block; }
   #notes { color: #607d8b; }
+  tr.focusable { cursor: pointer; }
+  tr.focusable:hover td { background: #e3f2fd; }
 `;
 
 function table(id: string, headers: readonly string[]): string {

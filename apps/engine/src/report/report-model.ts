@@ -58,6 +58,8 @@ export interface ChartMarker {
   readonly text: string;
   /** Price, for `atPriceMiddle`. */
   readonly price?: number;
+  /** Size multiplier (synergies are drawn larger than trade fills). */
+  readonly size?: number;
 }
 
 /** A dashed segment from a trade's entry to its exit. */
@@ -108,8 +110,12 @@ export interface ReportModel {
   readonly summary: readonly (readonly [string, string])[];
   /** Synergy table rows: time, type, direction, quality. */
   readonly synergyRows: readonly (readonly string[])[];
-  /** Trade table rows: entry, exit, side, size, entry price, exit price, PnL, reason. */
+  /** Per synergy row, the candle time (UTC seconds) a click on it shows, or null when off the chart. */
+  readonly synergyFocus: readonly (number | null)[];
+  /** Trade table rows: entry, exit, side, size, entry price, exit price, PnL, reason, synergy. */
   readonly tradeRows: readonly (readonly string[])[];
+  /** Per trade row, the entry candle time a click on it shows, or null. */
+  readonly tradeFocus: readonly (number | null)[];
   /** What was left out of the charts and why (shown under them; nothing is dropped silently). */
   readonly notes: readonly string[];
 }
@@ -298,6 +304,7 @@ export function buildReportModel(data: ReportData): ReportModel {
       shape: long ? 'arrowUp' : 'arrowDown',
       color: long ? REPORT_COLORS.synergyLong : REPORT_COLORS.synergyShort,
       text: s.synergy_type.replace('TYPE_', 'T'),
+      size: 2,
     });
   }
   if (synergiesOutside > 0) notes.push(`${synergiesOutside} synergies fall outside the charted bars.`);
@@ -340,15 +347,17 @@ export function buildReportModel(data: ReportData): ReportModel {
   // The markers plugin expects ascending times; a stable sort keeps synergy-before-trade order per candle.
   markers.sort((a, b) => a.time - b.time);
 
-  const synergyRows = data.synergies
-    .slice()
-    .sort((a, b) => a.timestamp - b.timestamp)
-    .map((s) => [
-      formatUtc(s.timestamp),
-      s.synergy_type,
-      s.direction === 1 ? 'long' : 'short',
-      s.metadata === undefined ? '' : s.metadata.pattern_quality.toFixed(3),
-    ]);
+  const sortedSynergies = data.synergies.slice().sort((a, b) => a.timestamp - b.timestamp);
+  const synergyRows = sortedSynergies.map((s) => [
+    formatUtc(s.timestamp),
+    s.synergy_type,
+    s.direction === 1 ? 'long' : 'short',
+    s.metadata === undefined ? '' : s.metadata.pattern_quality.toFixed(3),
+  ]);
+  const synergyFocus = sortedSynergies.map((s) => candleAt(candles, s.timestamp - 1) ?? null);
+  const tradeFocus = data.trades.map((t) =>
+    t.entryTime === null ? null : (candleAt(candles, t.entryTime) ?? null),
+  );
 
   return {
     title: data.title,
@@ -363,7 +372,9 @@ export function buildReportModel(data: ReportData): ReportModel {
     equity: equityLine(data.equity),
     summary: (data.summary ?? []).map((row) => [row.label, String(row.value)] as const),
     synergyRows,
+    synergyFocus,
     tradeRows: data.trades.map(tradeRow),
+    tradeFocus,
     notes,
   };
 }
