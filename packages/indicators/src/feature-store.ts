@@ -6,6 +6,7 @@
  */
 import type { FeatureSnapshot, FeatureStoreView, FeatureTrigger } from './feature-snapshot.js';
 import type { FvgFeatures } from './fvg.js';
+import { IndicatorStateError } from './indicators-error.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -83,6 +84,41 @@ export class FeatureStore {
       mmd_ready: false,
       fvg_ready: false,
     };
+  }
+
+  /**
+   * Replaces the store with a view taken by {@link FeatureStore.view} (possibly structured-cloned): every key
+   * must be present with its type, and every number finite.
+   */
+  restore(view: FeatureStoreView): void {
+    const source = view as unknown as Record<string, unknown>;
+    if (typeof view !== 'object' || view === null) {
+      throw new IndicatorStateError('FeatureStore', 'a store view from snapshot()', String(view));
+    }
+    const next = FeatureStore.initial();
+    const target = next as unknown as Record<string, unknown>;
+    for (const key of Object.keys(next)) {
+      const value = source[key];
+      const initial = target[key];
+      const nullable =
+        key === 'timestamp' || key === 'trigger' || key === 'asOf' || key.startsWith('last_update');
+      const fits =
+        key === 'mmd_features'
+          ? Array.isArray(value) && value.length === MMD_WIDTH && value.every(Number.isFinite)
+          : key === 'trigger'
+            ? value === null || value === '5m' || value === '30m'
+            : (nullable && value === null) ||
+              (typeof value === typeof (initial ?? 0) &&
+                (typeof value !== 'number' || Number.isFinite(value)));
+      if (!fits)
+        throw new IndicatorStateError(
+          'FeatureStore',
+          `a valid "${key}"`,
+          JSON.stringify(value) ?? 'undefined',
+        );
+      target[key] = key === 'mmd_features' ? Object.freeze([...(value as number[])]) : value;
+    }
+    Object.assign(this.state, next);
   }
 
   /** Back to the empty store. */

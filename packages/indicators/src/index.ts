@@ -34,6 +34,7 @@ export type { Indicator } from './indicator.js';
 export {
   createIndicatorEngine,
   type IndicatorEngine,
+  type IndicatorEngineCheckpoint,
   type IndicatorEngineOptions,
   type IndicatorEngineStats,
   type LvnEngineOptions,

@@ -331,3 +331,67 @@ describe('IndicatorEngine options and input errors', () => {
     expect(engine.update(bar('5m', T0, 100))).toBeNull();
   });
 });
+
+describe('IndicatorEngine checkpoint and restore', () => {
+  /** A deterministic interleaved stream: six 5-minute bars then their 30-minute bar, 160 times. */
+  function stream(): Bar[] {
+    const out: Bar[] = [];
+    let price = 15000;
+    let seed = 5;
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 160; i++) {
+      const start = T0 + i * 30 * MINUTE;
+      const open = price;
+      for (let k = 0; k < 6; k++) {
+        price += Math.round((next() - 0.5) * 24) * 0.25;
+        out.push(bar('5m', start + k * 5 * MINUTE, price, Math.round(next() * 400)));
+      }
+      out.push({ ...bar('30m', start, price, Math.round(next() * 3000)), open });
+    }
+    return out;
+  }
+
+  it('continues from a structured clone of a mid-stream checkpoint exactly like the uninterrupted engine', () => {
+    const bars = stream();
+    const original = createIndicatorEngine();
+    const expected = bars.map((b) => original.update(b));
+    const cut = 700;
+    const first = createIndicatorEngine();
+    for (const b of bars.slice(0, cut)) first.update(b);
+    const resumed = createIndicatorEngine();
+    resumed.update(bar('30m', T0, 1)); // a used engine: restore must replace everything
+    resumed.restore(structuredClone(first.checkpoint()));
+    expect(resumed.snapshot()).toEqual(first.snapshot());
+    expect(resumed.stats()).toEqual(first.stats());
+    const tail = bars.slice(cut).map((b) => resumed.update(b));
+    expect(tail).toEqual(expected.slice(cut));
+    expect(Object.isFrozen(resumed.snapshot().mmd_features)).toBe(true);
+  });
+
+  it('rejects a checkpoint that does not fit with an IndicatorStateError and keeps its state', () => {
+    const engine = createIndicatorEngine();
+    for (const b of stream().slice(0, 50)) engine.update(b);
+    const before = engine.snapshot();
+    const good = engine.checkpoint();
+    const bad = [
+      { ...good, version: 2 },
+      { ...good, store: { ...good.store, mlmi_value: Number.NaN } },
+      { ...good, store: { ...good.store, mmd_features: [1, 2, 3] } },
+      { ...good, mmd: { ...good.mmd, returns: [1] } },
+    ];
+    for (const checkpoint of bad) {
+      let caught: unknown;
+      try {
+        engine.restore(checkpoint as typeof good);
+      } catch (error) {
+        caught = error;
+      }
+      expect(IndicatorsError.isInstance(caught), JSON.stringify(Object.keys(checkpoint))).toBe(true);
+      expect((caught as IndicatorsError).code).toBe('INDICATORS_INVALID_STATE');
+      expect(engine.snapshot()).toEqual(before);
+    }
+  });
+});

@@ -6,13 +6,13 @@
 import type { Bar } from '@algospace/bars';
 import type { FeatureSnapshot, FeatureStoreView } from './feature-snapshot.js';
 import { FeatureStore } from './feature-store.js';
-import { FVG, type FvgOptions } from './fvg.js';
-import { HeikinAshi } from './heikin-ashi.js';
-import { IndicatorParameterError, IndicatorsError } from './indicators-error.js';
-import { LVN, type LvnOptions } from './lvn.js';
-import { MLMI, type MLMIOptions } from './mlmi.js';
-import { MMD, type MmdOptions } from './mmd.js';
-import { NWRQK, type NWRQKOptions } from './nwrqk.js';
+import { FVG, type FvgOptions, type FvgState } from './fvg.js';
+import { HeikinAshi, type HeikinAshiState } from './heikin-ashi.js';
+import { IndicatorParameterError, IndicatorStateError, IndicatorsError } from './indicators-error.js';
+import { LVN, type LvnOptions, type LvnState } from './lvn.js';
+import { MLMI, type MLMIOptions, type MLMIState } from './mlmi.js';
+import { MMD, type MmdOptions, type MmdState } from './mmd.js';
+import { NWRQK, type NWRQKOptions, type NWRQKState } from './nwrqk.js';
 
 /**
  * LVN options inside the engine: the indicator's parameters plus which bars feed it (spec §7.1).
@@ -70,6 +70,38 @@ export interface IndicatorEngineStats {
 }
 
 /**
+ * A checkpoint of a whole engine: every indicator's state, the Feature Store and the counters, as plain
+ * structured-cloneable data (store it as JSON only if you encode `NaN`, which indicator states use for ⊥).
+ *
+ * @example
+ * ```ts
+ * const saved: IndicatorEngineCheckpoint = structuredClone(engine.checkpoint());
+ * const resumed = createIndicatorEngine();
+ * resumed.restore(saved); // continues exactly where `engine` was
+ * ```
+ */
+export interface IndicatorEngineCheckpoint {
+  /** Checkpoint format version (1). */
+  readonly version: 1;
+  /** Heiken Ashi state. */
+  readonly heikinAshi: HeikinAshiState;
+  /** MLMI state. */
+  readonly mlmi: MLMIState;
+  /** NW-RQK state. */
+  readonly nwrqk: NWRQKState;
+  /** FVG state. */
+  readonly fvg: FvgState;
+  /** LVN state. */
+  readonly lvn: LvnState;
+  /** MMD state. */
+  readonly mmd: MmdState;
+  /** The Feature Store as `snapshot()` returned it. */
+  readonly store: FeatureStoreView;
+  /** The counters. */
+  readonly stats: IndicatorEngineStats;
+}
+
+/**
  * The IndicatorEngine: feed it every 5- and 30-minute bar in event order; it returns the INDICATORS_READY
  * snapshot whenever spec §9.1 says one is emitted.
  *
@@ -96,20 +128,30 @@ export interface IndicatorEngine {
   stats(): IndicatorEngineStats;
   /** Forgets every bar: indicators and store return to their initial state. */
   reset(): void;
+  /** Captures the whole engine (indicators, store, counters) for a later {@link IndicatorEngine.restore}. */
+  checkpoint(): IndicatorEngineCheckpoint;
+  /**
+   * Replaces the engine's state with a checkpoint taken from an engine created with the same options; the
+   * engine then continues exactly as the original would have. Throws an {@link IndicatorStateError} (and
+   * changes nothing) when the checkpoint does not fit.
+   */
+  restore(checkpoint: IndicatorEngineCheckpoint): void;
 }
 
 const FIVE_MINUTES = 300_000;
 const THIRTY_MINUTES = 1_800_000;
 
 class FeatureEngine implements IndicatorEngine {
-  private readonly heikinAshi: HeikinAshi;
-  private readonly mlmi: MLMI;
-  private readonly nwrqk: NWRQK;
-  private readonly fvg: FVG;
-  private readonly lvn: LVN;
-  private readonly mmd: MMD;
+  private readonly options: IndicatorEngineOptions;
+  private heikinAshi: HeikinAshi;
+  private mlmi: MLMI;
+  private nwrqk: NWRQK;
+  private fvg: FVG;
+  private lvn: LVN;
+  private mmd: MMD;
+  private readonly lvnOptions: LvnOptions;
   private readonly lvnOnHeikinAshi: boolean;
-  private readonly store = new FeatureStore();
+  private store = new FeatureStore();
   private fiveMinuteBars = 0;
   private thirtyMinuteBars = 0;
   private snapshotsEmitted = 0;
@@ -123,6 +165,8 @@ class FeatureEngine implements IndicatorEngine {
       throw new IndicatorParameterError('LVN', 'source', "'standard' or 'heikin_ashi'", source);
     }
     this.lvnOnHeikinAshi = source === 'heikin_ashi';
+    this.options = options;
+    this.lvnOptions = lvnOptions;
     this.heikinAshi = new HeikinAshi();
     this.mlmi = new MLMI(options.mlmi);
     this.nwrqk = new NWRQK(options.nwrqk);
@@ -202,6 +246,57 @@ class FeatureEngine implements IndicatorEngine {
       snapshotsEmitted: this.snapshotsEmitted,
       fiveMinuteBarsBeforeFirst30m: this.fiveMinuteBarsBeforeFirst30m,
     };
+  }
+
+  checkpoint(): IndicatorEngineCheckpoint {
+    return {
+      version: 1,
+      heikinAshi: this.heikinAshi.snapshot(),
+      mlmi: this.mlmi.snapshot(),
+      nwrqk: this.nwrqk.snapshot(),
+      fvg: this.fvg.snapshot(),
+      lvn: this.lvn.snapshot(),
+      mmd: this.mmd.snapshot(),
+      store: this.store.view(),
+      stats: this.stats(),
+    };
+  }
+
+  restore(checkpoint: IndicatorEngineCheckpoint): void {
+    if (typeof checkpoint !== 'object' || checkpoint === null || checkpoint.version !== 1) {
+      throw new IndicatorStateError(
+        'IndicatorEngine',
+        'a checkpoint of version 1 from checkpoint()',
+        String(checkpoint),
+      );
+    }
+    // Restore into fresh instances first and swap only when all succeeded, so a bad checkpoint changes nothing.
+    const heikinAshi = new HeikinAshi();
+    const mlmi = new MLMI(this.options.mlmi);
+    const nwrqk = new NWRQK(this.options.nwrqk);
+    const fvg = new FVG(this.options.fvg);
+    const lvn = new LVN(this.lvnOptions);
+    const mmd = new MMD(this.options.mmd);
+    const store = new FeatureStore();
+    heikinAshi.restore(checkpoint.heikinAshi);
+    mlmi.restore(checkpoint.mlmi);
+    nwrqk.restore(checkpoint.nwrqk);
+    fvg.restore(checkpoint.fvg);
+    lvn.restore(checkpoint.lvn);
+    mmd.restore(checkpoint.mmd);
+    store.restore(checkpoint.store);
+    const stats = checkpoint.stats;
+    this.heikinAshi = heikinAshi;
+    this.mlmi = mlmi;
+    this.nwrqk = nwrqk;
+    this.fvg = fvg;
+    this.lvn = lvn;
+    this.mmd = mmd;
+    this.store = store;
+    this.fiveMinuteBars = stats.fiveMinuteBars;
+    this.thirtyMinuteBars = stats.thirtyMinuteBars;
+    this.snapshotsEmitted = stats.snapshotsEmitted;
+    this.fiveMinuteBarsBeforeFirst30m = stats.fiveMinuteBarsBeforeFirst30m;
   }
 
   reset(): void {
