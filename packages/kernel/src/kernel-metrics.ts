@@ -4,11 +4,12 @@
  * nothing per event. Process and event-loop metrics come from one process-wide registry, created once,
  * because prom-client's default collectors install process-wide observers that must not multiply.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { COMPONENT_STATES, type ComponentState } from './component.js';
 import type { KernelState } from './kernel-events.js';
 import type { KernelMode } from './kernel-mode.js';
 import type { BusStatistics } from './observable-bus.js';
+import { SampledLatencyHistogram } from './sampled-latency-histogram.js';
 
 const kernelStates: readonly KernelState[] = [
   'created',
@@ -99,13 +100,12 @@ export function createKernelMetrics(source: MetricsSource): KernelMetrics {
       this.set(source.busStatistics()?.queueDepth ?? 0);
     },
   });
-  const latency = new Histogram({
-    name: 'algospace_bus_handler_duration_seconds',
-    help: 'Sampled handler execution time (one call in N), per topic and subscribing component.',
-    labelNames: ['topic', 'component'],
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const latency = new SampledLatencyHistogram(
+    'algospace_bus_handler_duration_seconds',
+    'Sampled handler execution time (one call in N), per topic and subscribing component.',
+    latencyBuckets,
+    registry,
+  );
   new Gauge({
     name: 'algospace_component_state',
     help: 'Component lifecycle state: 1 for the current state, 0 for the others.',
@@ -153,8 +153,7 @@ export function createKernelMetrics(source: MetricsSource): KernelMetrics {
     registry,
     contentType: registry.contentType,
     latencyObserver(topic, component) {
-      const child = latency.labels({ topic, component });
-      return (seconds) => child.observe(seconds);
+      return latency.observer({ topic, component });
     },
     countError(component, critical) {
       errors.inc({ component, critical: String(critical) });

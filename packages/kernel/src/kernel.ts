@@ -199,6 +199,7 @@ interface Entry<Events extends object> {
   initialized: boolean;
   stopCalled: boolean;
   context: ComponentContext<Events> | undefined;
+  logger: Logger | undefined;
 }
 
 const defaults = {
@@ -294,6 +295,7 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
       initialized: false,
       stopCalled: false,
       context: undefined,
+      logger: undefined,
     });
     return this;
   }
@@ -443,7 +445,7 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
     this.#handlerOwners.set(component.name, entry);
     const context: ComponentContext<Events> = {
       bus,
-      logger: this.logger.child({ component: component.name }),
+      logger: this.#loggerFor(entry),
       mode: this.mode,
       kernel: this,
       signal: this.#abort.signal,
@@ -452,6 +454,11 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
     };
     entry.context = context;
     return context;
+  }
+
+  #loggerFor(entry: Entry<Events>): Logger {
+    entry.logger ??= this.logger.child({ component: entry.component.name });
+    return entry.logger;
   }
 
   #onBusFailure(failure: BusHandlerFailure): void {
@@ -595,7 +602,8 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
       ...(reason === undefined ? {} : { reason }),
     };
     const level = to === 'failed' ? 'error' : to === 'degraded' ? 'warn' : 'debug';
-    this.logger.child({ component: entry.component.name })[level](change, `${from} → ${to}`);
+    const logger = this.#loggerFor(entry);
+    if (logger.isLevelEnabled(level)) logger[level](change, `${from} → ${to}`);
     this.#publish(KERNEL_TOPICS.componentState, change);
   }
 
