@@ -358,10 +358,27 @@ const TopicTableConstructor = function TopicTable() {} as unknown as new () => T
 TopicTableConstructor.prototype = Object.create(null) as object;
 
 interface QueueWaiter {
-  readonly topic: string;
+  readonly state: TopicState;
   readonly payload: unknown;
   readonly parent: number;
   readonly resolve: () => void;
+}
+
+/** Copy-on-write append: a new array, so deliveries iterating the old one are unaffected. */
+function appended<T>(items: readonly T[], item: T): T[] {
+  // slice + push keeps V8's PACKED elements kind, which the delivery loop reads without hole checks.
+  const copy = items.slice();
+  copy.push(item);
+  return copy;
+}
+
+/** Copy-on-write removal of the first occurrence of `item`. */
+function without<T>(items: readonly T[], item: T): T[] {
+  const index = items.indexOf(item);
+  if (index === -1) return items.slice();
+  const copy = items.slice(0, index);
+  for (let i = index + 1; i < items.length; i++) copy.push(items[i] as T);
+  return copy;
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -428,7 +445,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
   const topics: TopicTable = new TopicTableConstructor();
   const failureChannel = new EventEmitter<{ failure: [HandlerFailure] }>();
   const sampler = sampleEvery === 0 ? undefined : new LatencySampler(sampleEvery);
-  const ring = new EventRing(capacity);
+  const ring = new EventRing<TopicState>(capacity);
   // Topics being delivered, by depth, so a recursion report can name the chain without tracking it per event.
   const topicStack = new Array<string>(maxDepth).fill('');
 
@@ -587,6 +604,11 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       refuseNested(state);
       return;
     }
+    if (state.subscriptions.length === 0 && taps.length === 0) {
+      // Nobody listens: the event still takes a sequence number, but there is nothing to time or to run.
+      cursor.lastSequence++;
+      return;
+    }
     if (--cursor.sampleCountdown === 0) {
       deliverSampled(state, payload, cursor.currentSequence, performance.now());
       return;
@@ -608,11 +630,11 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     state.serial++;
     const name = subscribeOptions?.name ?? (handler.name !== '' ? handler.name : `${topic}#${state.serial}`);
     const subscription = new Subscription(handler, name, subscribeOptions?.critical ?? false, state);
-    state.subscriptions = [...state.subscriptions, subscription];
+    state.subscriptions = appended(state.subscriptions, subscription);
     const unsubscribe = (): void => {
       if (!subscription.active) return;
       subscription.active = false;
-      state.subscriptions = state.subscriptions.filter((s) => s !== subscription);
+      state.subscriptions = without(state.subscriptions, subscription);
       signal?.removeEventListener('abort', unsubscribe);
     };
     signal?.addEventListener('abort', unsubscribe, { once: true });
@@ -654,7 +676,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       const waiter = waiters[waiterHead] as QueueWaiter;
       waiters[waiterHead] = undefined as unknown as QueueWaiter;
       waiterHead++;
-      ring.push(waiter.topic, waiter.payload, waiter.parent, 0);
+      ring.push(waiter.state, waiter.payload, waiter.parent, 0);
       waiter.resolve();
     }
     if (waiterHead === waiters.length) {
@@ -670,7 +692,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     if (waiterHead !== waiters.length) admitWaiters();
     let budget = batchSize;
     while (ring.size !== 0 && budget !== 0) {
-      const state = topics[ring.frontTopic] as TopicState;
+      const state = ring.frontTopic;
       const payload = ring.frontPayload;
       const parent = ring.frontParent;
       const stamp = ring.frontStamp;
@@ -715,12 +737,13 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         const parent = cursor.currentSequence;
         scheduleDrain();
         return new Promise<void>((resolve) => {
-          waiters.push({ topic, payload, parent, resolve });
+          waiters.push({ state, payload, parent, resolve });
         });
       }
-      const droppedTopic = ring.frontTopic;
+      const dropped = ring.frontTopic;
+      const droppedTopic = dropped.name;
       ring.shift();
-      (topics[droppedTopic] as TopicState).dropped++;
+      dropped.dropped++;
       queueDropped++;
       report({
         topic: droppedTopic,
@@ -731,7 +754,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         sequence: 0,
       });
     }
-    ring.push(topic, payload, cursor.currentSequence, stamp);
+    ring.push(state, payload, cursor.currentSequence, stamp);
     if (ring.size > highWaterMark) highWaterMark = ring.size;
     scheduleDrain();
     return undefined;
@@ -809,8 +832,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       return () => {
         if (!active) return;
         active = false;
-        const index = taps.indexOf(fn);
-        taps = taps.filter((_, i) => i !== index);
+        taps = without(taps, fn);
       };
     },
     stats,

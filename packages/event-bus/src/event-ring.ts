@@ -1,17 +1,17 @@
 /**
- * The bounded FIFO behind queued mode: a power-of-two ring buffer stored as parallel arrays (topic, payload,
- * parent sequence, sample timestamp), so enqueueing and dequeueing allocate nothing. Overflow policy lives in
- * the bus, not here.
+ * The bounded FIFO behind queued mode: a power-of-two ring buffer stored as parallel arrays (topic reference,
+ * payload, and a Float64Array of [parent sequence, sample timestamp] pairs), so enqueueing and dequeueing
+ * allocate nothing. Overflow policy lives in the bus, not here.
  */
 
-/** Ring buffer of queued events (internal to the bus). */
-export class EventRing {
+/** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
+export class EventRing<T> {
   readonly capacity: number;
   private readonly mask: number;
-  private readonly topics: (string | undefined)[];
+  private readonly topics: (T | undefined)[];
   private readonly payloads: unknown[];
-  private readonly parents: Float64Array;
-  private readonly stamps: Float64Array;
+  // Parent sequence and sample stamp of a slot sit side by side: one cache line serves both reads.
+  private readonly meta: Float64Array;
   private head = 0;
   size = 0;
 
@@ -20,25 +20,24 @@ export class EventRing {
     this.capacity = capacity;
     this.mask = capacity - 1;
     // Filled rather than holey arrays: V8 keeps PACKED element kinds on the fast path.
-    this.topics = new Array<string | undefined>(capacity).fill(undefined);
+    this.topics = new Array<T | undefined>(capacity).fill(undefined);
     this.payloads = new Array<unknown>(capacity).fill(undefined);
-    this.parents = new Float64Array(capacity);
-    this.stamps = new Float64Array(capacity);
+    this.meta = new Float64Array(capacity * 2);
   }
 
   /** Appends one event; the caller has checked that `size < capacity`. */
-  push(topic: string, payload: unknown, parent: number, stamp: number): void {
+  push(topic: T, payload: unknown, parent: number, stamp: number): void {
     const slot = (this.head + this.size) & this.mask;
     this.topics[slot] = topic;
     this.payloads[slot] = payload;
-    this.parents[slot] = parent;
-    this.stamps[slot] = stamp;
+    this.meta[slot * 2] = parent;
+    this.meta[slot * 2 + 1] = stamp;
     this.size++;
   }
 
-  /** Topic of the oldest event; only valid when `size > 0`. */
-  get frontTopic(): string {
-    return this.topics[this.head] as string;
+  /** Topic record of the oldest event; only valid when `size > 0`. */
+  get frontTopic(): T {
+    return this.topics[this.head] as T;
   }
 
   /** Payload of the oldest event. */
@@ -48,12 +47,12 @@ export class EventRing {
 
   /** Sequence number of the event whose delivery enqueued the oldest event (0: none). */
   get frontParent(): number {
-    return this.parents[this.head] as number;
+    return this.meta[this.head * 2] as number;
   }
 
   /** `performance.now()` at enqueue when the oldest event is sampled for latency, else 0. */
   get frontStamp(): number {
-    return this.stamps[this.head] as number;
+    return this.meta[this.head * 2 + 1] as number;
   }
 
   /** Removes the oldest event, releasing its payload for the garbage collector. */
