@@ -94,10 +94,11 @@ async function runScenario(
   scenario: string,
   subscribers: number,
   body: (peer: Peer) => string,
+  subjects: readonly Peer[] = peers,
 ): Promise<Row[]> {
   const acc = { v: 0.5 };
   const payload = { price: 1.25 };
-  const cases: Case[] = peers.map((peer) => {
+  const cases: Case[] = subjects.map((peer) => {
     const target = peer.create();
     for (const handler of makeHandlers(subscribers, acc)) peer.on(target, handler);
     const [handler] = makeHandlers(1, acc);
@@ -264,6 +265,28 @@ for (const [name, subscribers, body] of scenarios) {
   console.error(`running: ${name}`);
   rows.push(...(await runScenario(name, subscribers, body)));
 }
+// What latency sampling costs: the same bus with every event timed, the default 1 in 1024, and none.
+const busPeer = peers[0] as Peer;
+const eventEmitter3Peer = peers[1] as Peer;
+const samplingVariants: Peer[] = [
+  eventEmitter3Peer,
+  ...[1, 1024, 0].map(
+    (every): Peer => ({
+      ...busPeer,
+      name: `event-bus, latencySampleEvery: ${every}`,
+      create: () => createEventBus<{ tick: { price: number } }>({ latencySampleEvery: every }),
+    }),
+  ),
+];
+console.error('running: latency sampling cost');
+rows.push(
+  ...(await runScenario(
+    'latency sampling cost, 1 subscriber',
+    1,
+    (p) => `${p.emit('P')};`,
+    samplingVariants,
+  )),
+);
 console.error('running: queued mode');
 rows.push(await queuedThroughput());
 console.error('running: worker bridge');
