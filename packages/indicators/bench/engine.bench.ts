@@ -18,7 +18,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Bar } from '@algospace/bars';
 import { missingMarketData } from '../../../test-support/market-data.js';
 import { NQ_30_MINUTE_FILE, readAlgoSpaceBars } from '../src/algospace-bar-csv.js';
-import { createIndicatorEngine, HeikinAshi, LVN, MLMI, MMD, NWRQK } from '../src/index.js';
+import { createIndicatorEngine, FVG, HeikinAshi, LVN, MLMI, MMD, NWRQK } from '../src/index.js';
 
 const ORIGINAL_CLAIM_US = 40; // "0.04 ms per feature calculation" (original AlgoSpace PRD)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -138,6 +138,10 @@ const cases: Record<string, () => void> = {
   'NW-RQK alone': () => {
     const nwrqk = new NWRQK();
     for (let t = 0; t < n; t++) sink += nwrqk.update(haCloses[t] as number).signal;
+  },
+  'FVG alone (5m path)': () => {
+    const fvg = new FVG();
+    for (const bar of bars) sink += fvg.update(bar).fvg_gap_size;
   },
   'LVN alone': () => {
     const lvn = new LVN();

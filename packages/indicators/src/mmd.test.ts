@@ -204,10 +204,10 @@ testIndicatorContract(
     numRuns: 15,
     realData: {
       files: [NQ_30_MINUTE_FILE],
-      // The O(window²) MMD term makes a full pass ~3 s: two 6,000-bar slices keep the suite quick.
+      // The O(window²) MMD term makes a full pass ~3 s: two 3,000-bar slices keep the suite quick.
       load: () =>
         readNqSegments().map((segment) =>
-          segment.slice(0, 6000).map((b) => ({ close: b.close, volume: b.volume })),
+          segment.slice(0, 3000).map((b) => ({ close: b.close, volume: b.volume })),
         ),
     },
   },
