@@ -9,6 +9,14 @@ function captureOutput() {
   const err: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void err.push(args.join(' ')));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
   return { out, err };
 }
 
@@ -91,6 +99,51 @@ describe('algospace validate-config', () => {
   it('exits 1 for a missing file', async () => {
     captureOutput();
     expect(await main(['validate-config', '/nonexistent/settings.yaml'])).toBe(1);
+  });
+});
+
+describe('algospace run in live mode', () => {
+  it('refuses to start without a broker adapter and says why', async () => {
+    const { err } = captureOutput();
+    const dir = mkdtempSync(join(tmpdir(), 'algospace-live-'));
+    const file = join(dir, 'live.yaml');
+    writeFileSync(file, 'system:\n  mode: live\n');
+    expect(await main(['run', '--config', file, '--out', dir])).toBe(1);
+    expect(err.join('\n')).toMatch(/live mode needs a broker adapter.*Refusing to start/s);
+  });
+});
+
+describe('algospace backtest with bad input', () => {
+  it('exits 1 naming the file, line and reason, and still writes what was processed', async () => {
+    const { err } = captureOutput();
+    const dir = mkdtempSync(join(tmpdir(), 'algospace-badrow-'));
+    const data = join(dir, 'trades.csv');
+    writeFileSync(data, 'timestamp,price,size\n2024-01-02T10:00:00Z,4800,1\n2024-01-02T10:00:01Z,abc,1\n');
+    expect(await main(['backtest', '--data', data, '--out', dir, '--progress', 'off'])).toBe(1);
+    expect(err.join('\n')).toContain("trades.csv:3: column 'price': expected a number, got 'abc'");
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(results.error).toMatch(/ENGINE_BAD_ROW/);
+  });
+
+  it('skips and reports bad rows with --bad-rows skip', async () => {
+    captureOutput();
+    const dir = mkdtempSync(join(tmpdir(), 'algospace-skip-'));
+    const data = join(dir, 'trades.csv');
+    writeFileSync(
+      data,
+      'timestamp,price,size\n2024-01-02T10:00:00Z,4800,1\n2024-01-02T10:00:01Z,abc,1\n2024-01-02T10:06:00Z,4801,2\n',
+    );
+    expect(
+      await main(['backtest', '--data', data, '--out', dir, '--bad-rows', 'skip', '--progress', 'off']),
+    ).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(results.ticks).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      rejected_by_reason: { 'row:bad-number': 1 },
+    });
+    expect(results.ticks.rejected_examples[0].line).toBe(3);
+    expect(results.bars).toEqual({ '5m': 2, '30m': 1 });
   });
 });
 

@@ -4,9 +4,11 @@
  * it in-process.
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@algospace/kernel';
 import type { DataSource } from './components/data-handler.js';
+import type { BrokerAdapter } from './components/execution-handler.js';
 import { DEFAULT_SETTINGS_PATH, type EngineConfig, loadEngineConfig } from './config/engine-config.js';
 import { type FeedServerOptions, startFeedServer } from './data/feed-server.js';
 import { EngineError } from './engine-error.js';
@@ -221,6 +223,17 @@ async function runCommand(command: 'backtest' | 'paper' | 'run', args: readonly 
     values['metrics-port'] === undefined
       ? undefined
       : numberArgument('--metrics-port', values['metrics-port']);
+  let brokerAdapter: BrokerAdapter | undefined;
+  if (mode === 'live' && role !== 'ingest') {
+    if (config.execution.adapter === '') {
+      console.error(
+        'algospace: live mode needs a broker adapter, found none (set execution.adapter to a module exporting ' +
+          'createBrokerAdapter). Refusing to start: AlgoSpace never simulates fills in live mode; use `algospace paper`.',
+      );
+      return 1;
+    }
+    brokerAdapter = await loadBrokerAdapter(config);
+  }
   const source = role === 'strategy' ? undefined : dataSource(config, mode);
   if (mode === 'backtest' && source?.type === 'simulator') {
     console.error(
@@ -240,6 +253,7 @@ async function runCommand(command: 'backtest' | 'paper' | 'run', args: readonly 
     outDir: config.output.dir,
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(values['transport-redis'] === undefined ? {} : { transportRedisUrl: values['transport-redis'] }),
+    ...(brokerAdapter === undefined ? {} : { brokerAdapter }),
     onStarted: ({ monitoring }) => {
       if (monitoring !== undefined && mode !== 'backtest') {
         console.error(`monitoring: http://${monitoring.host}:${monitoring.port}/metrics, /health, /ready`);
@@ -358,6 +372,24 @@ async function serveFeed(args: readonly string[]): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+async function loadBrokerAdapter(config: EngineConfig): Promise<BrokerAdapter> {
+  const specifier = config.execution.adapter;
+  const module = (await import(
+    specifier.startsWith('.') || specifier.startsWith('/')
+      ? pathToFileURL(resolve(specifier)).href
+      : specifier
+  )) as {
+    createBrokerAdapter?: (config: EngineConfig) => BrokerAdapter | Promise<BrokerAdapter>;
+  };
+  if (typeof module.createBrokerAdapter !== 'function') {
+    throw new EngineError(
+      'ENGINE_BAD_ADAPTER',
+      `execution.adapter: expected '${specifier}' to export createBrokerAdapter(config), found none`,
+    );
+  }
+  return module.createBrokerAdapter(config);
 }
 
 function numberArgument(flag: string, text: string): number {

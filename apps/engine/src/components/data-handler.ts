@@ -47,6 +47,13 @@ export type DataSource =
       readonly realtimeSpeed?: number;
     }
   | {
+      readonly type: 'memory';
+      /** Ticks already in memory, in time order (benchmarks, tests, notebooks). */
+      readonly ticks: readonly Tick[];
+      /** Label for results. */
+      readonly label?: string;
+    }
+  | {
       readonly type: 'websocket';
       /** Feed URL. */
       readonly url: string;
@@ -68,7 +75,7 @@ export type DataSource =
  * ```
  */
 export interface DataHandlerReport {
-  /** `file`, `simulator` or `websocket`. */
+  /** `file`, `simulator`, `memory` or `websocket`. */
   readonly source: DataSource['type'];
   /** Human label: the file name, `SIMULATED market`, or the feed URL. */
   readonly label: string;
@@ -173,9 +180,10 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
       const end = (reason: string): void => {
         bus.publish('END_OF_STREAM', { reason, lastTimestamp });
       };
+      // The runner awaits `done` and reports the failure once, with the file, line and reason; logging it
+      // through the kernel as well would print the same error twice.
       const fail = (error: unknown): void => {
         rejectDone(error);
-        context.reportError(error, { critical: false });
       };
 
       if (source.type === 'file') {
@@ -226,6 +234,27 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
             });
           })
           .catch(fail);
+        return;
+      }
+
+      if (source.type === 'memory') {
+        const ticks = source.ticks;
+        const label = source.label ?? 'in-memory ticks';
+        const run = async (): Promise<void> => {
+          for (let start = 0; start < ticks.length; start += SIMULATOR_BATCH) {
+            const stop = Math.min(ticks.length, start + SIMULATOR_BATCH);
+            for (let i = start; i < stop; i++) publishTick(ticks[i]!);
+            progress = stop / Math.max(1, ticks.length);
+            await yieldToLoop();
+            if (abort.signal.aborted) {
+              resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'aborted' });
+              return;
+            }
+          }
+          end('input exhausted');
+          resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'input exhausted' });
+        };
+        run().catch(fail);
         return;
       }
 
