@@ -257,6 +257,27 @@ describe('FVG lifecycle edges (spec §6.4–§6.6)', () => {
   });
 });
 
+describe('FVG nearest-gap ties (spec §6.5)', () => {
+  it('lets the first created gap win a distance tie', () => {
+    // Bullish [101, 103] (b=3). b=4 up, b=5 a 5.5-point down body, b=6 H 105.5 < L(b=4) 106 → bearish
+    // [105.5, 106] (middle body 5.5 > 1.5 · mean(0.5, 5, 0.5, 4.5)). Close 103.5: |103.5 − 101| = 2.5 =
+    // |103.5 − 106| → the bullish gap (created first) is the nearest: level 103, age 3, size 2.
+    const out = feed(new FVG(), [
+      ...scenario.slice(0, 3),
+      bar(106, 111, 106, 110.5),
+      bar(110.5, 110.5, 104.5, 105),
+      bar(105, 105.5, 103.5, 103.5),
+    ]);
+    expect(out[5]).toMatchObject({
+      fvg_bullish_active: true,
+      fvg_bearish_active: true,
+      fvg_nearest_level: 103,
+      fvg_age: 3,
+      fvg_gap_size: 2,
+    });
+  });
+});
+
 describe('FVG parameters and batch form', () => {
   it('rejects invalid parameters with an IndicatorParameterError naming them', () => {
     expect(() => new FVG({ lookback: 0 })).toThrow(IndicatorParameterError);
