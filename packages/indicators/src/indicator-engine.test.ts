@@ -290,6 +290,10 @@ describe('IndicatorEngine options and input errors', () => {
     expect(() => createIndicatorEngine({ mmd: { mmdHalf: 0 } })).toThrow(/mmdHalf/);
     // @ts-expect-error an unknown LVN source must be rejected at run time too
     expect(() => createIndicatorEngine({ lvn: { source: 'renko' } })).toThrow(/source/);
+    // @ts-expect-error a misspelt option must not be ignored silently
+    expect(() => createIndicatorEngine({ lvn: { binsize: 0.01 } })).toThrow(/lvn\.binsize/);
+    // @ts-expect-error nor a misspelt section
+    expect(() => createIndicatorEngine({ mmdd: {} })).toThrow(/mmdd/);
   });
 
   it('rejects a bar of any other timeframe with INDICATORS_UNSUPPORTED_TIMEFRAME', () => {

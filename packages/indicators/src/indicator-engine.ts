@@ -138,6 +138,57 @@ export interface IndicatorEngine {
   restore(checkpoint: IndicatorEngineCheckpoint): void;
 }
 
+const ENGINE_KEYS: readonly (keyof IndicatorEngineOptions)[] = ['mlmi', 'nwrqk', 'fvg', 'lvn', 'mmd'];
+const FVG_KEYS: readonly (keyof FvgOptions)[] = [
+  'detectionMode',
+  'lookback',
+  'bodyMult',
+  'minAvgBody',
+  'maxAge',
+  'signalWindow',
+  'volLookback',
+  'recentCap',
+  'threshold',
+  'weights',
+  'speedHorizon',
+  'ageHorizon',
+];
+const LVN_KEYS: readonly (keyof LvnEngineOptions)[] = [
+  'binSize',
+  'profileBars',
+  'historyBars',
+  'strengthThreshold',
+  'interactionLookback',
+  'testFraction',
+  'source',
+];
+const MMD_KEYS: readonly (keyof MmdOptions)[] = [
+  'signatureWindow',
+  'signatureDegree',
+  'shortVolWindow',
+  'longVolWindow',
+  'mmdHalf',
+  'volumeWindow',
+];
+
+/** A misspelt option would otherwise be ignored silently and its default used: reject it by name. */
+function rejectUnknownKeys(indicator: string, path: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new IndicatorParameterError(indicator, path.slice(0, -1) || 'options', 'an options object', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new IndicatorParameterError(
+        indicator,
+        `${path}${key}`,
+        `one of the options ${known.join(', ')}`,
+        key,
+      );
+    }
+  }
+}
+
 const FIVE_MINUTES = 300_000;
 const THIRTY_MINUTES = 1_800_000;
 
@@ -160,6 +211,11 @@ class FeatureEngine implements IndicatorEngine {
   private readonly mmdInput = { close: 0, volume: 0 };
 
   constructor(options: IndicatorEngineOptions) {
+    rejectUnknownKeys('IndicatorEngine', '', options, ENGINE_KEYS);
+    rejectUnknownKeys('FVG', 'fvg.', options.fvg, FVG_KEYS);
+    rejectUnknownKeys('FVG', 'fvg.weights.', options.fvg?.weights, ['penetration', 'speed', 'volume', 'age']);
+    rejectUnknownKeys('LVN', 'lvn.', options.lvn, LVN_KEYS);
+    rejectUnknownKeys('MMD', 'mmd.', options.mmd, MMD_KEYS);
     const { source, ...lvnOptions } = options.lvn ?? {};
     if (source !== undefined && source !== 'standard' && source !== 'heikin_ashi') {
       throw new IndicatorParameterError('LVN', 'source', "'standard' or 'heikin_ashi'", source);
