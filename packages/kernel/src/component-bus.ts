@@ -39,21 +39,34 @@ function sampledHandler(handler: Handler, observe: (seconds: number) => void, ev
   };
 }
 
-/** Builds a component's view of `bus`; see the module comment. */
-export function componentBusView<B extends object>(bus: B, attribution: ComponentBusAttribution): B {
-  const target = bus as unknown as ObservableBus & Record<string, unknown>;
-  const view: Record<string, unknown> = {};
-  // Forward every method (own or inherited, closures or class methods) bound to the real bus.
+const forwarders = new WeakMap<object, object>();
+
+/** One object per bus holding every bus method bound to it; component views inherit from it. */
+function forwarderOf(bus: object): object {
+  let forwarder = forwarders.get(bus);
+  if (forwarder !== undefined) return forwarder;
+  const target = bus as Record<string, unknown>;
+  const built: Record<string, unknown> = {};
+  // Forward every method (own or inherited, closures or class methods with private fields) bound to the bus.
   for (let layer: object | null = bus; layer !== null && layer !== Object.prototype; ) {
     for (const key of Object.getOwnPropertyNames(layer)) {
-      if (key === 'constructor' || Object.hasOwn(view, key)) continue;
+      if (key === 'constructor' || Object.hasOwn(built, key)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(layer, key);
       if (descriptor === undefined) continue;
-      if (typeof descriptor.value === 'function') view[key] = (descriptor.value as Handler).bind(bus);
-      else Object.defineProperty(view, key, { get: () => target[key], enumerable: true });
+      if (typeof descriptor.value === 'function') built[key] = (descriptor.value as Handler).bind(bus);
+      else Object.defineProperty(built, key, { get: () => target[key], enumerable: true });
     }
     layer = Object.getPrototypeOf(layer) as object | null;
   }
+  forwarder = built;
+  forwarders.set(bus, forwarder);
+  return forwarder;
+}
+
+/** Builds a component's view of `bus`; see the module comment. */
+export function componentBusView<B extends object>(bus: B, attribution: ComponentBusAttribution): B {
+  const target = bus as unknown as ObservableBus;
+  const view = Object.create(forwarderOf(bus)) as Record<string, unknown>;
   const attributed = (topic: string, handler: Handler, options: BusSubscribeOptions | undefined) => {
     const name = options?.name ?? attribution.component;
     attribution.onHandlerName(name);

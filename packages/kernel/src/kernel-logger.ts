@@ -54,5 +54,13 @@ export function createKernelLogger(options: KernelLoggerOptions = {}): Logger {
     });
     return pino(settings, stream);
   }
-  return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
+  return pino(settings, options.destination ?? stdout());
+}
+
+let stdoutDestination: DestinationStream | undefined;
+
+/** One synchronous stdout stream for every kernel logger of the process, instead of one per logger. */
+function stdout(): DestinationStream {
+  stdoutDestination ??= pino.destination({ fd: 1, sync: true });
+  return stdoutDestination;
 }

@@ -4,17 +4,26 @@
 
 /**
  * Resolves with `work()`'s result, or rejects with `onTimeout()` when it has not settled within `ms`.
- * The work itself cannot be cancelled; the component is marked failed and the kernel moves on.
+ * A synchronous result needs no timer (most `init`/`stop` of small components are synchronous). The work
+ * itself cannot be cancelled; the caller marks the component failed and moves on.
  */
 export async function withTimeout<T>(
   work: () => T | Promise<T>,
   ms: number,
   onTimeout: () => Error,
 ): Promise<T> {
+  const result = work();
+  if (
+    typeof result !== 'object' ||
+    result === null ||
+    typeof (result as PromiseLike<T>).then !== 'function'
+  ) {
+    return result as T;
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      Promise.resolve().then(work),
+      Promise.resolve(result),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(onTimeout()), ms);
       }),
