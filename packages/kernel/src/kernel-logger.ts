@@ -48,7 +48,7 @@ export function createKernelLogger(options: KernelLoggerOptions = {}): Logger {
     const stream = pinoPretty({
       sync: true,
       colorize: process.stdout.isTTY === true,
-      ignore: 'pid,hostname',
+      ignore: 'pid,hostname,component',
       messageFormat: '{if component}[{component}] {end}{msg}',
       ...(options.destination === undefined ? {} : { destination: options.destination as never }),
     });

@@ -324,6 +324,20 @@ describe('kernel failure handling', () => {
     expect(await kernel.done).toEqual({ reason: 'critical error in socket: gave up', failed: true });
   });
 
+  it('marks a component degraded when it reports an error before it is running', async () => {
+    const { kernel } = testKernel();
+    kernel.register({
+      name: 'warm-up',
+      init() {},
+      start(context) {
+        context.reportError(new Error('first snapshot incomplete'));
+      },
+    });
+    await kernel.start();
+    expect(kernel.status().components[0]).toMatchObject({ state: 'degraded', errors: 1 });
+    await kernel.stop();
+  });
+
   it('shuts down once however often stop is called, and every caller gets the first result', async () => {
     const { kernel, calls } = testKernel();
     kernel.register(recorder(calls, 'only'));

@@ -52,7 +52,7 @@ export interface KernelOptions<Events extends object = Record<string, unknown>> 
   readonly stopTimeoutMs?: number;
   /** Time allowed for the whole shutdown; components still stopping then are marked failed. Default: 30 000 ms. */
   readonly shutdownDeadlineMs?: number;
-  /** Time one handler call in this many for the latency histogram. Default: 16. */
+  /** Time one handler call in this many for the latency histogram. Default: 64. */
   readonly latencySampleEvery?: number;
 }
 
@@ -207,7 +207,7 @@ const defaults = {
   startTimeoutMs: 30_000,
   stopTimeoutMs: 10_000,
   shutdownDeadlineMs: 30_000,
-  latencySampleEvery: 16,
+  latencySampleEvery: 64,
   host: '127.0.0.1',
   port: 9090,
 } as const;
@@ -386,7 +386,7 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
     const context = this.#contextFor(entry);
     if (phase === 'init') this.#setState(entry, 'initializing');
     else if (component.start === undefined) {
-      this.#setState(entry, 'running');
+      this.#setState(entry, entry.errors > 0 ? 'degraded' : 'running');
       return;
     }
     const timeoutMs =
@@ -415,7 +415,8 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
       entry.initialized = true;
       this.#setState(entry, 'ready');
     } else if (entry.state === 'ready') {
-      this.#setState(entry, 'running');
+      // An error reported while starting (the component was not running yet) still leaves it degraded.
+      this.#setState(entry, entry.errors > 0 ? 'degraded' : 'running');
     }
   }
 
