@@ -3,9 +3,10 @@
  * not timed), publishes `count` events (through `itemCodec` when `codec` is set), then closes its end of the bridge.
  */
 import { workerData } from 'node:worker_threads';
-import { connectToMainBus } from '../src/index.js';
 import { type BridgeBenchEvents, itemCodec } from './bridge-bench-events.js';
+import { eventBus } from './built-package.js';
 
+const { connectToMainBus } = eventBus;
 const { producer, count, batchSize, codec } = workerData as {
   producer: number;
   count: number;

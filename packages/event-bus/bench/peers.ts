@@ -8,7 +8,9 @@ import Emittery from 'emittery';
 import EventEmitter3 from 'eventemitter3';
 import mitt from 'mitt';
 import { EventEmitter as Tseep } from 'tseep';
-import { createEventBus } from '../src/index.js';
+import { eventBus } from './built-package.js';
+
+const { createEventBus } = eventBus;
 
 /** One emitter under test. */
 export interface Peer {
