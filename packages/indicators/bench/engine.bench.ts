@@ -189,6 +189,29 @@ for (const name of Object.keys(cases)) {
     `| ${name} | ${us.toFixed(2)} (${median(name).toFixed(2)}) | ${Math.round(1e6 / us).toLocaleString('en-US')} | ${(us / floor).toFixed(2)} | ${(us / ORIGINAL_CLAIM_US).toFixed(2)}× |`,
   );
 }
+/**
+ * Heap bytes allocated per MMD update after warm-up: heap growth over 20,000 updates with no collection in
+ * between (young-generation pressure shows up as growth, as long as no scavenge runs in the window).
+ */
+function mmdHeapBytesPerUpdate(): number {
+  const mmd = new MMD();
+  const input = { close: 0, volume: 0 };
+  const update = (t: number) => {
+    input.close = haCloses[t % n] as number;
+    input.volume = volumes[t % n] as number;
+    sink += (mmd.update(input)[14] as number) || 0;
+  };
+  for (let t = 0; t < 2_000; t++) update(t); // warm-up and JIT
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let t = 2_000; t < 22_000; t++) update(t);
+  return Math.max(0, process.memoryUsage().heapUsed - before) / 20_000;
+}
+const mmdBytes = gc === undefined ? Number.NaN : mmdHeapBytesPerUpdate();
+console.log(
+  `\nMMD heap growth per update after warm-up: ${mmdBytes.toFixed(2)} bytes (run with --expose-gc)`,
+);
+
 const ratio = best('engine 30m update (all)') / floor;
 console.log(
   `\nwhole 30-minute update / floor = ${ratio.toFixed(2)} (target ≤ 1.5): ${ratio <= 1.5 ? 'met' : 'NOT met'}`,
@@ -209,6 +232,7 @@ writeFileSync(
         rounds: ROUNDS,
         originalClaimUs: ORIGINAL_CLAIM_US,
         thirtyMinuteUpdateTimesFloor: ratio,
+        mmdHeapBytesPerUpdate: mmdBytes,
         targetTimesFloor: 1.5,
         cases: rows,
         node: process.version,

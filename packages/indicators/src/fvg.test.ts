@@ -3,7 +3,7 @@ import { NQ_30_MINUTE_FILE, readNqSegments } from './algospace-bar-csv.js';
 import { batchWithReadiness, toColumns, withReadiness } from './engine-indicator-adapters.js';
 import { FVG, type FvgBar, type FvgFeatures } from './fvg.js';
 import { barWalk, testIndicatorContract } from './indicator-contract.js';
-import { IndicatorParameterError } from './indicators-error.js';
+import { IndicatorParameterError, IndicatorStateError } from './indicators-error.js';
 
 function bar(open: number, high: number, low: number, close: number, volume = 10): FvgBar {
   return { open, high, low, close, volume };
@@ -286,6 +286,16 @@ describe('FVG parameters and batch form', () => {
     expect(() => new FVG({ bodyMult: -1 })).toThrow(/bodyMult/);
     // @ts-expect-error an unknown mode must be rejected at run time too
     expect(() => new FVG({ detectionMode: 'wick' })).toThrow(/detectionMode/);
+  });
+
+  it('rejects a state that does not fit with an IndicatorStateError and stays unchanged', () => {
+    const fvg = new FVG();
+    feed(fvg, [...scenario, ...Array.from({ length: 8 }, () => flat(100.5))]);
+    const state = fvg.snapshot();
+    const broken = { ...state, gaps: [{ ...state.gaps[0], lower: 'x' }] } as unknown as typeof state;
+    expect(() => fvg.restore(broken)).toThrow(IndicatorStateError);
+    expect(() => new FVG({ lookback: 2 }).restore(state), 'state of a larger lookback').toThrow(/candles/);
+    expect(fvg.snapshot()).toEqual(state);
   });
 
   it('computes in batch exactly what it streams', () => {

@@ -4,6 +4,7 @@
  * `fvgBatch` drives the same class, so streaming and batch agree bit for bit.
  */
 import type { Indicator } from './indicator.js';
+import { requireCountField, requireNumberArray, requireStateRecord } from './indicator-state.js';
 import { IndicatorParameterError, IndicatorStateError } from './indicators-error.js';
 import { requireFiniteAbove, requireFiniteAtLeast, requireInteger } from './parameter-validation.js';
 
@@ -180,6 +181,17 @@ export interface FvgState {
   readonly recentIds: readonly number[];
 }
 
+const gapNumberFields = [
+  'id',
+  'lower',
+  'upper',
+  'size',
+  'created',
+  'maxPen',
+  'strength',
+  'mitigatedAt',
+] as const;
+
 const defaultWeights: FvgMitigationWeights = { penetration: 0.4, speed: 0.3, volume: 0.2, age: 0.1 };
 
 /**
@@ -225,6 +237,7 @@ export class FVG implements Indicator<FvgBar, FvgFeatures, FvgState> {
   static batch(columns: OhlcvColumns, options: FvgOptions = {}): FvgFeatures[] {
     return fvgBatch(columns, options);
   }
+
   private readonly mode: 'body' | 'prd';
   private readonly lookback: number;
   private readonly bodyMult: number;
@@ -407,6 +420,22 @@ export class FVG implements Indicator<FvgBar, FvgFeatures, FvgState> {
 
   /** Replaces the state with one taken by {@link FVG.snapshot} from an FVG with the same options. */
   restore(state: FvgState): void {
+    requireStateRecord('FVG', state);
+    requireCountField('FVG', state, 'bars', 0, Number.MAX_SAFE_INTEGER);
+    requireCountField('FVG', state, 'gapsCreated', 0, Number.MAX_SAFE_INTEGER);
+    requireNumberArray('FVG', state, 'volumes');
+    requireNumberArray('FVG', state, 'activeIds');
+    requireNumberArray('FVG', state, 'recentIds');
+    const tuples = (value: unknown) =>
+      Array.isArray(value) &&
+      value.every((c) => Array.isArray(c) && c.length === 4 && c.every((v) => typeof v === 'number'));
+    if (!tuples(state.candles) || !Array.isArray(state.gaps)) {
+      throw new IndicatorStateError(
+        'FVG',
+        'candles as [open, high, low, close] tuples and a gaps array',
+        'something else',
+      );
+    }
     if (state.candles.length > this.candleSlots || state.volumes.length > this.volLookback) {
       throw new IndicatorStateError(
         'FVG',
@@ -414,6 +443,31 @@ export class FVG implements Indicator<FvgBar, FvgFeatures, FvgState> {
         `${state.candles.length} candles and ${state.volumes.length} volumes`,
       );
     }
+    const byId = new Map<number, FvgGap>();
+    for (const gap of state.gaps) {
+      if (
+        typeof gap !== 'object' ||
+        gap === null ||
+        typeof gap.bullish !== 'boolean' ||
+        gapNumberFields.some((k) => typeof gap[k] !== 'number')
+      ) {
+        throw new IndicatorStateError(
+          'FVG',
+          'gaps with the fields of FvgGap',
+          JSON.stringify(gap) ?? 'undefined',
+        );
+      }
+      byId.set(gap.id, { ...gap });
+    }
+    const lookup = (id: number): FvgGap => {
+      const gap = byId.get(id);
+      if (gap === undefined)
+        throw new IndicatorStateError('FVG', 'gap ids listed in gaps', `unknown gap id ${id}`);
+      return gap;
+    };
+    // Resolved before anything changes, so a state with a bad gap leaves this FVG untouched.
+    const active = state.activeIds.map(lookup);
+    const recent = state.recentIds.map(lookup);
     this.reset();
     this.bars = state.bars;
     this.gapsCreated = state.gapsCreated;
@@ -429,16 +483,8 @@ export class FVG implements Indicator<FvgBar, FvgFeatures, FvgState> {
     state.volumes.forEach((volume, i) => {
       this.volumes[(firstVolume + i) % this.volLookback] = volume;
     });
-    const byId = new Map<number, FvgGap>();
-    for (const gap of state.gaps) byId.set(gap.id, { ...gap });
-    const lookup = (id: number): FvgGap => {
-      const gap = byId.get(id);
-      if (gap === undefined)
-        throw new IndicatorStateError('FVG', 'gap ids listed in gaps', `unknown gap id ${id}`);
-      return gap;
-    };
-    this.active = state.activeIds.map(lookup);
-    this.recent = state.recentIds.map(lookup);
+    this.active = active;
+    this.recent = recent;
   }
 
   private detect(t: number, b: number): void {

@@ -4,6 +4,7 @@
  * drives the same class, so streaming and batch agree bit for bit.
  */
 import type { Indicator } from './indicator.js';
+import { requireCountField, requireStateRecord } from './indicator-state.js';
 import { IndicatorParameterError, IndicatorStateError } from './indicators-error.js';
 import { requireFiniteAbove, requireFiniteAtLeast, requireInteger } from './parameter-validation.js';
 
@@ -129,6 +130,7 @@ export class LVN implements Indicator<LvnBar, LvnValue, LvnState> {
   static batch(columns: HlcvColumns, options: LvnOptions = {}): LvnColumns {
     return lvnBatch(columns, options);
   }
+
   private readonly binSize: number;
   private readonly profileBars: number;
   private readonly historyBars: number;
@@ -212,6 +214,18 @@ export class LVN implements Indicator<LvnBar, LvnValue, LvnState> {
 
   /** Replaces the state with one taken by {@link LVN.snapshot} from an LVN with the same options. */
   restore(state: LvnState): void {
+    requireStateRecord('LVN', state);
+    requireCountField('LVN', state, 'count', 0, Number.MAX_SAFE_INTEGER);
+    if (
+      !Array.isArray(state.bars) ||
+      !state.bars.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number'))
+    ) {
+      throw new IndicatorStateError(
+        'LVN',
+        'bars as [high, low, close, volume] number tuples',
+        'something else',
+      );
+    }
     if (state.bars.length !== Math.min(state.count, this.historyBars)) {
       throw new IndicatorStateError(
         'LVN',

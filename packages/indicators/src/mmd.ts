@@ -8,6 +8,12 @@
  * update allocates nothing. `mmdBatch` drives the same class, so streaming and batch agree bit for bit.
  */
 import type { Indicator } from './indicator.js';
+import {
+  requireCountField,
+  requireNumberArray,
+  requireNumberField,
+  requireStateRecord,
+} from './indicator-state.js';
 import { IndicatorParameterError, IndicatorStateError } from './indicators-error.js';
 import { PairwiseDistanceMedian } from './pairwise-distance-median.js';
 import { requireInteger } from './parameter-validation.js';
@@ -142,6 +148,7 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
   ): Float64Array[] {
     return mmdBatch(closes, volumes, options);
   }
+
   private readonly signatureWindow: number;
   private readonly shortVolWindow: number;
   private readonly longVolWindow: number;
@@ -235,7 +242,13 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
 
   /** Replaces the state with one taken by {@link MMD.snapshot} from an MMD with the same options. */
   restore(state: MmdState): void {
-    const returnCount = Math.max(0, state.bars - 1);
+    requireStateRecord('MMD', state);
+    const bars = requireCountField('MMD', state, 'bars', 0, Number.MAX_SAFE_INTEGER);
+    requireNumberField('MMD', state, 'previousClose');
+    requireCountField('MMD', state, 'lastInvalidReturn', -1, Math.max(bars - 1, -1));
+    requireNumberArray('MMD', state, 'returns');
+    requireNumberArray('MMD', state, 'volumes');
+    const returnCount = Math.max(0, bars - 1);
     if (
       state.returns.length !== Math.min(returnCount, this.history) ||
       state.volumes.length !== Math.min(state.bars, this.volumeWindow)
