@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { substituteVariables } from './variable-substitution.js';
+import { expandVariables, substituteVariables } from './variable-substitution.js';
 
 describe('substituteVariables', () => {
   it('uses the environment value, then the default', () => {
@@ -10,5 +10,26 @@ describe('substituteVariables', () => {
   });
   it('names a missing required variable', () => {
     expect(() => substituteVariables('${MISSING}', {})).toThrow(/MISSING/);
+  });
+});
+
+describe('expandVariables', () => {
+  it('lists every missing required variable instead of throwing', () => {
+    expect(expandVariables('${A}-${B:b}-${C}', {})).toEqual({
+      text: '-b-',
+      missing: ['A', 'C'],
+      changed: true,
+    });
+  });
+  it('treats an empty value as set and leaves text without references untouched', () => {
+    expect(expandVariables('x=${X:default}', { X: '' }).text).toBe('x=');
+    expect(expandVariables('plain $ {not} $x', {})).toEqual({
+      text: 'plain $ {not} $x',
+      missing: [],
+      changed: false,
+    });
+  });
+  it('does not read inherited properties as variables', () => {
+    expect(expandVariables('${toString}', {}).missing).toEqual(['toString']);
   });
 });
