@@ -36,6 +36,7 @@ import { createRegimeDetectorComponent, type RegimeModel } from './components/re
 import { createRiskManagerComponent, type RiskManagerComponent } from './components/risk-manager.js';
 import { createSynergyDetectorComponent, type SynergyDetector } from './components/synergy-detector.js';
 import { camelCaseKeys, type EngineConfig } from './config/engine-config.js';
+import { addRedisTransport } from './transport/redis-transport.js';
 
 /** Which part of the pipeline this process runs. */
 export type PipelineRole = 'all' | 'ingest' | 'strategy';
@@ -216,6 +217,7 @@ export function buildPipeline(options: PipelineOptions): Pipeline {
     );
   }
 
+  addRedisTransport({ role, config, components, handles, url: options.transportRedisUrl });
   return { components, handles };
 }
 

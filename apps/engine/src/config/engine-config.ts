@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@algospace/kernel';
 import { z } from 'zod';
+import { transportSchema } from '../transport/transport-config.js';
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
@@ -194,6 +195,7 @@ export const engineConfigSchema = z.strictObject({
   logging: loggingSchema.default(loggingSchema.parse({})),
   monitoring: monitoringSchema.default(monitoringSchema.parse({})),
   output: outputSchema.default(outputSchema.parse({})),
+  transport: transportSchema.default(transportSchema.parse({})),
 });
 
 /**

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { describeWithMarketData, marketDataPath } from '../../../../test-support/market-data.js';
+
+const bin = fileURLToPath(new URL('../../bin/algospace.js', import.meta.url));
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ES_TRADES = 'es_trades_databento_ESH4_20231225_2300-2400UTC.csv';
+const BTC_BARS = 'btcperp_1min_nautilus_20211231-20220201.csv';
+const work = mkdtempSync(join(tmpdir(), 'algospace-split-'));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function algospace(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+/** results.json without what legitimately differs: the timing section and the process role. */
+function comparable(dir: string): Record<string, unknown> {
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Record<string, unknown> & {
+    run: Record<string, unknown>;
+  };
+  const { timing: _timing, ...rest } = results;
+  return { ...rest, run: { ...results.run, role: '(role)' } };
+}
+
+describeWithMarketData(
+  'the engine split into ingest and strategy processes over Redis',
+  [ES_TRADES, BTC_BARS],
+  () => {
+    for (const [file, first, urlFrom] of [
+      [ES_TRADES, 'strategy', 'flag'],
+      [BTC_BARS, 'ingest', 'config'],
+    ] as const) {
+      it(`writes the single-process results.json for ${file} (${first} started first, URL from the ${urlFrom})`, async () => {
+        const prefix = `algospace-test:split:${process.pid}:${file.slice(0, 6)}`;
+        const config = join(work, `${file}.yaml`);
+        writeFileSync(
+          config,
+          `output:\n  report: false\n  progress: off\ntransport:\n  redis:\n    prefix: ${prefix}\n${urlFrom === 'config' ? `    url: ${redisUrl}\n` : ''}`,
+        );
+        const transport = urlFrom === 'flag' ? ['--transport-redis', redisUrl] : [];
+        const single = join(work, `${file}-single`);
+        const split = join(work, `${file}-split`);
+        const data = marketDataPath(file);
+
+        const alone = await algospace(['backtest', '--data', data, '--out', single, '--config', config]);
+        expect(alone.code, alone.stderr).toBe(0);
+
+        const strategyArgs = [
+          'backtest',
+          '--role',
+          'strategy',
+          ...transport,
+          '--out',
+          split,
+          '--config',
+          config,
+        ];
+        const ingestArgs = [
+          'backtest',
+          '--role',
+          'ingest',
+          ...transport,
+          '--data',
+          data,
+          '--out',
+          join(work, `${file}-ingest`),
+          '--config',
+          config,
+        ];
+        let strategy: ReturnType<typeof algospace>;
+        let ingest: Awaited<ReturnType<typeof algospace>>;
+        if (first === 'strategy') {
+          strategy = algospace(strategyArgs);
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          ingest = await algospace(ingestArgs);
+        } else {
+          ingest = await algospace(ingestArgs);
+          strategy = algospace(strategyArgs);
+        }
+        const strategyRun = await strategy;
+        expect(ingest.code, ingest.stderr).toBe(0);
+        expect(strategyRun.code, strategyRun.stderr).toBe(0);
+
+        const expected = comparable(single);
+        expect(
+          comparable(split),
+          'the split run equals the single-process run apart from timing and role',
+        ).toStrictEqual(expected);
+        expect(
+          (expected.bars as Record<string, number>)['5m'],
+          'the input produced bars to carry',
+        ).toBeGreaterThan(0);
+        const redis = new Redis(redisUrl);
+        const left = await redis.keys(`${prefix}:*`);
+        redis.disconnect();
+        expect(left, 'the strategy role cleans up the completed run').toEqual([]);
+      }, 180_000);
+    }
+
+    it('refuses a split role without a Redis URL, naming both ways to give one', async () => {
+      const run = await algospace(['backtest', '--role', 'strategy', '--out', join(work, 'none')]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        '--role strategy: expected --transport-redis URL or transport.redis.url in the config',
+      );
+    }, 60_000);
+  },
+);
