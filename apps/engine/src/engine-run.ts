@@ -126,7 +126,7 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
   });
   kernel.bus.subscribe('END_OF_STREAM', () => endOfStream());
 
-  const handleSignals = options.handleSignals ?? mode !== 'backtest';
+  const handleSignals = options.handleSignals ?? (mode !== 'backtest' || role === 'strategy');
   const removeSignals = handleSignals ? kernel.installSignalHandlers({ exit: false }) : () => {};
   let failure: unknown;
   let progress: { stop(): void } = { stop() {} };
