@@ -133,7 +133,8 @@ async function runScenario(
   });
 }
 
-async function queuedThroughput(): Promise<Row> {
+/** Queued mode; its ratio is to eventemitter3's synchronous publish with one subscriber. */
+async function queuedThroughput(eventEmitter3PublishNs: number): Promise<Row> {
   const bus = createEventBus<{ tick: { price: number } }>({ queue: { capacity: 1 << 16 } });
   const acc = { v: 0.5 };
   const [handler] = makeHandlers(1, acc);
@@ -159,7 +160,7 @@ async function queuedThroughput(): Promise<Row> {
     subject: '@algospace/event-bus',
     nsPerOp: ns,
     opsPerSecond: 1e9 / ns,
-    ratioToEventEmitter3: null,
+    ratioToEventEmitter3: ns / eventEmitter3PublishNs,
   };
 }
 
@@ -299,7 +300,12 @@ rows.push(
   )),
 );
 console.error('running: queued mode');
-rows.push(await queuedThroughput());
+rows.push(
+  await queuedThroughput(
+    rows.find((r) => r.scenario === 'publish, 1 subscriber' && r.subject === 'eventemitter3')?.nsPerOp ??
+      Number.NaN,
+  ),
+);
 console.error('running: worker bridge');
 rows.push(await bridgeThroughput(false));
 rows.push(await bridgeThroughput(true));
