@@ -17,10 +17,11 @@ import { TransportRedisBufferFullError, TransportRedisConnectionError } from './
 const MARK_TTL_MS = String(7 * 24 * 3600 * 1000);
 
 /**
- * Round trips in flight at once. Two let the client build and encode the next batch while Redis appends the
- * previous one (the append is the bottleneck); more measured no better and hold more events unconfirmed.
+ * Round trips in flight at once. More than one lets the client encode the next batch while Redis appends the
+ * previous one, and keeps unbatched mode (`maxBatchSize: 1`) from being bound to one event per round trip.
+ * The append script's order check makes any depth safe: a batch that follows a failed one appends nothing.
  */
-const PIPELINE_DEPTH = 2;
+const PIPELINE_DEPTH = 32;
 
 /** Wall-clock time with sub-millisecond resolution, comparable across processes on one machine. */
 export function preciseNow(): number {

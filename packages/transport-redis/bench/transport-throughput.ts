@@ -1,0 +1,193 @@
+/**
+ * Throughput and latency of one producer process → one consumer process through a local Redis: the transport
+ * with batching, without batching (one event per round trip), and the peer, plain ioredis pipelined XADD /
+ * XREADGROUP / XACK without the transport's guarantees. Prints a table with ratios and writes
+ * bench/results.json. Run: `pnpm --filter @algospace/transport-redis bench` (REDIS_URL to use another server).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createEventBus } from '@algospace/event-bus';
+import { createRedisTransport } from '@algospace/transport-redis';
+import { Redis } from 'ioredis';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const now = () => performance.timeOrigin + performance.now();
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+interface ConsumerResult {
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function startConsumer(
+  mode: string,
+  prefix: string,
+  total: number,
+): { ready: Promise<void>; result: Promise<ConsumerResult>; child: ChildProcess } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bench-consumer.ts'], {
+    cwd: packageDir,
+    env: { ...process.env, MODE: mode, PREFIX: prefix, N: String(total), REDIS_URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buffered = '';
+  let onReady: () => void = () => {};
+  let onResult: (r: ConsumerResult) => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  const result = new Promise<ConsumerResult>((resolve) => {
+    onResult = resolve;
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line === 'ready') onReady();
+      if (line.startsWith('result ')) onResult(JSON.parse(line.slice(7)) as ConsumerResult);
+    }
+  });
+  return { ready, result, child };
+}
+
+async function cleanup(prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  await redis.del(`${prefix}:e`, `${prefix}:e:producers`);
+  redis.disconnect();
+}
+
+/** Publishes `total` events, as fast as the buffer allows (`ratePerSecond` 0) or paced. */
+async function runTransport(prefix: string, total: number, maxBatchSize: number, ratePerSecond: number) {
+  const bus = createEventBus<{ e: { i: number; t: number; close: number; volume: number } }>({
+    latencySampleEvery: 0,
+  });
+  const producer = createRedisTransport({
+    bus,
+    redis: url,
+    prefix,
+    outbound: { topics: ['e'], maxBatchSize, bufferLimit: 200_000 },
+  });
+  await producer.start();
+  const started = now();
+  if (ratePerSecond === 0) {
+    for (let i = 0; i < total; i++) {
+      bus.publish('e', { i, t: now(), close: 4810.25 + (i % 7), volume: 100 + (i % 13) });
+      // Yield to I/O every 1 000 events, and wait while 50 000 are unconfirmed: the producer's backpressure.
+      if (i % 1_000 === 999) {
+        await tick();
+        while (producer.metrics().outbound.buffered > 50_000) await tick();
+      }
+    }
+  } else {
+    const interval = 1_000 / ratePerSecond;
+    for (let i = 0; i < total; i++) {
+      const due = started + i * interval;
+      while (now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - now() - 0.5)));
+      bus.publish('e', { i, t: now(), close: 4810.25, volume: 100 });
+    }
+  }
+  await producer.flush();
+  await producer.stop();
+  return started;
+}
+
+async function runRaw(prefix: string, total: number, batch: number) {
+  const redis = new Redis(url);
+  const stream = `${prefix}:e`;
+  const started = now();
+  for (let i = 0; i < total; ) {
+    const pipeline = redis.pipeline();
+    for (let k = 0; k < batch && i < total; k++, i++) {
+      pipeline.xadd(
+        stream,
+        '*',
+        'd',
+        JSON.stringify({ i, t: now(), close: 4810.25 + (i % 7), volume: 100 + (i % 13) }),
+      );
+    }
+    await pipeline.exec();
+  }
+  redis.disconnect();
+  return started;
+}
+
+interface Row {
+  scenario: string;
+  events: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function scenario(
+  name: string,
+  mode: 'transport' | 'raw',
+  total: number,
+  run: (prefix: string) => Promise<number>,
+): Promise<Row> {
+  const prefix = `algospace-bench:${process.pid}:${name.replace(/\W+/g, '-')}`;
+  await cleanup(prefix);
+  const consumer = startConsumer(mode, prefix, total);
+  await consumer.ready;
+  const started = await run(prefix);
+  const result = await consumer.result;
+  consumer.child.kill();
+  await cleanup(prefix);
+  const row = {
+    scenario: name,
+    events: total,
+    eventsPerSecond: Math.round(total / ((result.lastAt - started) / 1_000)),
+    p50Ms: Number(result.p50.toFixed(3)),
+    p99Ms: Number(result.p99.toFixed(3)),
+  };
+  console.log(
+    `${name.padEnd(48)} ${String(row.eventsPerSecond).padStart(9)} ev/s  p50 ${row.p50Ms.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms`,
+  );
+  return row;
+}
+
+const size = Number(process.env.BENCH_EVENTS ?? 200_000);
+const rows: Row[] = [];
+rows.push(
+  await scenario('transport, batched (≤1024/round trip), flat out', 'transport', size, (p) =>
+    runTransport(p, size, 1024, 0),
+  ),
+);
+rows.push(
+  await scenario('peer: raw ioredis XADD pipeline 1024, flat out', 'raw', size, (p) => runRaw(p, size, 1024)),
+);
+rows.push(
+  await scenario('transport, unbatched (1/round trip), flat out', 'transport', size / 10, (p) =>
+    runTransport(p, size / 10, 1, 0),
+  ),
+);
+rows.push(
+  await scenario('transport, unbatched, paced 1 000 ev/s', 'transport', 3_000, (p) =>
+    runTransport(p, 3_000, 1, 1_000),
+  ),
+);
+rows.push(
+  await scenario('transport, batched, paced 1 000 ev/s', 'transport', 3_000, (p) =>
+    runTransport(p, 3_000, 1024, 1_000),
+  ),
+);
+
+const [batched, raw, unbatched] = rows;
+if (batched !== undefined && raw !== undefined && unbatched !== undefined) {
+  console.log(
+    `\ntransport batched / raw ioredis peer: ${(batched.eventsPerSecond / raw.eventsPerSecond).toFixed(2)}×`,
+  );
+  console.log(
+    `transport batched / unbatched:       ${(batched.eventsPerSecond / unbatched.eventsPerSecond).toFixed(1)}×`,
+  );
+}
+writeFileSync(
+  new URL('results.json', import.meta.url),
+  `${JSON.stringify({ at: new Date().toISOString(), redis: url, rows }, null, 2)}\n`,
+);
