@@ -10,7 +10,14 @@ import { EngineError } from '../engine-error.js';
 import type { SignalsComponent, SignalsContext } from './signals-component.js';
 import { signalsBus } from './signals-component.js';
 
-/** One of the three signal sources the detector combines (spec §10.3). */
+/**
+ * One of the three signal sources the detector combines (spec §10.3).
+ *
+ * @example
+ * ```ts
+ * const source: SynergySignalType = 'fvg';
+ * ```
+ */
 export type SynergySignalType = 'mlmi' | 'nwrqk' | 'fvg';
 
 /**
@@ -24,7 +31,14 @@ export type SynergySignalType = 'mlmi' | 'nwrqk' | 'fvg';
  */
 export type SynergyType = 'TYPE_1' | 'TYPE_2' | 'TYPE_3' | 'TYPE_4';
 
-/** +1 long (bullish), −1 short (bearish). */
+/**
+ * +1 long (bullish), −1 short (bearish).
+ *
+ * @example
+ * ```ts
+ * const direction: SignalDirection = -1;
+ * ```
+ */
 export type SignalDirection = 1 | -1;
 
 /**
@@ -236,7 +250,14 @@ interface ResolvedOptions {
   readonly barMinutes: number;
 }
 
-/** The canonical defaults of spec §10.3. */
+/**
+ * The canonical defaults of spec §10.3.
+ *
+ * @example
+ * ```ts
+ * SYNERGY_DEFAULTS.timeWindowBars; // 10
+ * ```
+ */
 export const SYNERGY_DEFAULTS: Readonly<Required<SynergyDetectorOptions>> = Object.freeze({
   mlmiNeutral: 0,
   mlmiScale: 200,

@@ -6,7 +6,14 @@
  */
 import type { ReportBar, ReportData, ReportPoint, ReportTrade } from './report-data.js';
 
-/** A candle in chart units. */
+/**
+ * A candle in chart units.
+ *
+ * @example
+ * ```ts
+ * const candle: ChartCandle = { time: 1704205800, open: 4800, high: 4803, low: 4799.5, close: 4802 };
+ * ```
+ */
 export interface ChartCandle {
   /** Bar start, UTC seconds. */
   readonly time: number;
@@ -20,7 +27,14 @@ export interface ChartCandle {
   readonly close: number;
 }
 
-/** A line point in chart units. */
+/**
+ * A line point in chart units.
+ *
+ * @example
+ * ```ts
+ * const point: ChartPoint = { time: 1704205800, value: 4801.7 };
+ * ```
+ */
 export interface ChartPoint {
   /** UTC seconds. */
   readonly time: number;
@@ -28,7 +42,14 @@ export interface ChartPoint {
   readonly value: number;
 }
 
-/** A shaded FVG zone between two candle times. */
+/**
+ * A shaded FVG zone between two candle times.
+ *
+ * @example
+ * ```ts
+ * const zone: ChartZone = { from: 1704205800, to: 1704207300, lower: 4801, upper: 4804.25, bullish: true, mitigated: true };
+ * ```
+ */
 export interface ChartZone {
   /** First candle, UTC seconds. */
   readonly from: number;
@@ -44,7 +65,14 @@ export interface ChartZone {
   readonly mitigated: boolean;
 }
 
-/** A marker on the candle series (lightweight-charts `SeriesMarker`). */
+/**
+ * A marker on the candle series (lightweight-charts `SeriesMarker`).
+ *
+ * @example
+ * ```ts
+ * const marker: ChartMarker = { time: 1704205800, position: 'belowBar', shape: 'arrowUp', color: '#7b1fa2', text: 'T1', size: 2 };
+ * ```
+ */
 export interface ChartMarker {
   /** Candle time, UTC seconds. */
   readonly time: number;
@@ -62,7 +90,14 @@ export interface ChartMarker {
   readonly size?: number;
 }
 
-/** A dashed segment from a trade's entry to its exit. */
+/**
+ * A dashed segment from a trade's entry to its exit.
+ *
+ * @example
+ * ```ts
+ * const line: ChartTradeLine = { from: 1704205800, to: 1704207300, fromPrice: 4802.25, toPrice: 4810, win: true };
+ * ```
+ */
 export interface ChartTradeLine {
   /** Entry candle, UTC seconds. */
   readonly from: number;
