@@ -6,8 +6,9 @@
  *      same 11 init/start/stop functions directly, and against the seed system's claim (under 2 s);
  *   2. metrics overhead: a bus publish with one handler subscribed through a component context, on a kernel
  *      with metrics (latency sampled 1 call in 64, the default) against one without, and against the bare bus.
- * Rounds are interleaved across subjects and the median round is reported (the machine is shared and noisy).
- * Writes bench/results.json.
+ * Rounds are interleaved across subjects and the median round is reported. Times are CPU time of this process
+ * (`process.cpuUsage`, user + system) next to wall time: on a shared machine the wall clock also counts the
+ * time other processes held the cores, the CPU time does not. Writes bench/results.json.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,66 +21,23 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 type Events = { tick: { price: number } };
 
-function trivialComponents(): Component<Events>[] {
-  return Array.from({ length: 11 }, (_, index) => ({
-    name: `component-${index}`,
-    dependsOn: index === 0 ? [] : [`component-${index - 1}`],
-    init() {},
-    start() {},
-    stop() {},
-  }));
-}
-
-const sharedBus = createEventBus<Events>();
-
-async function kernelCycle(monitoring: boolean, reuseBus = false): Promise<void> {
-  const kernel = createKernel<Events>({
-    mode: 'backtest',
-    monitoring: monitoring ? { port: 0 } : false,
-    logger: { level: 'silent' },
-    ...(reuseBus ? { bus: sharedBus } : {}),
-  });
-  for (const component of trivialComponents()) kernel.register(component);
-  await kernel.start();
-  await kernel.stop('bench');
-}
-
-async function bareCycle(): Promise<void> {
-  const components = trivialComponents();
-  for (const component of components) await component.init(undefined as never);
-  for (const component of components) await component.start?.(undefined as never);
-  for (let index = components.length - 1; index >= 0; index--) await components[index]!.stop?.();
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const medianOf = (samples: readonly Sample[], key: keyof Sample) =>
+  median(samples.map((sample) => sample[key]));
 
-async function timeCycles(run: () => Promise<void>, cycles: number): Promise<number> {
-  const began = performance.now();
-  for (let index = 0; index < cycles; index++) await run();
-  return (performance.now() - began) / cycles;
+/** CPU milliseconds (user + system) used by this process since `since`. */
+function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
-// --- 1. lifecycle ---------------------------------------------------------------------------------------
-const lifecycleSubjects: [string, () => Promise<void>, number][] = [
-  ['direct calls (floor)', bareCycle, 2000],
-  ['kernel, monitoring off, bus supplied', () => kernelCycle(false, true), 100],
-  ['kernel, monitoring off, own bus', () => kernelCycle(false), 50],
-  ['kernel, monitoring on :0', () => kernelCycle(true), 30],
-];
-const lifecycleSamples = new Map<string, number[]>(lifecycleSubjects.map(([name]) => [name, []]));
-for (const [, run] of lifecycleSubjects) await timeCycles(run, 10); // warm-up
-for (let round = 0; round < rounds; round++) {
-  for (const [name, run, cycles] of lifecycleSubjects) {
-    gc?.();
-    lifecycleSamples.get(name)!.push(await timeCycles(run, quick ? Math.ceil(cycles / 10) : cycles));
-  }
-}
-const floorMs = median(lifecycleSamples.get('direct calls (floor)')!);
-const lifecycleRows = lifecycleSubjects.map(([name]) => {
-  const ms = median(lifecycleSamples.get(name)!);
-  return { subject: name, msPerCycle: ms, ratioToFloor: ms / floorMs, fractionOfSeedClaim: ms / 2000 };
-});
-
+// The publish measurement runs first: thousands of kernel cycles leave the bus's shared code with
+// megamorphic type feedback, which would slow whichever bus is measured after them.
 // --- 2. metrics overhead on publish ---------------------------------------------------------------------
 type Publisher = (count: number) => void;
 let unique = 0;
@@ -96,7 +54,7 @@ function publishLoop(bus: { publish(topic: 'tick', payload: { price: number }): 
   return (count) => loop(bus, payload, count);
 }
 
-let sink = 0;
+const sink = { total: 0 };
 async function kernelPublisher(metrics: boolean): Promise<{ publish: Publisher; kernel: Kernel<Events> }> {
   const kernel = createKernel<Events>({
     mode: 'backtest',
@@ -107,7 +65,7 @@ async function kernelPublisher(metrics: boolean): Promise<{ publish: Publisher; 
     name: 'consumer',
     init(context) {
       context.bus.subscribe('tick', (tick) => {
-        sink += tick.price;
+        sink.total += tick.price;
       });
     },
   });
@@ -117,7 +75,7 @@ async function kernelPublisher(metrics: boolean): Promise<{ publish: Publisher; 
 
 const bareBus = createEventBus<Events>();
 bareBus.subscribe('tick', (tick) => {
-  sink += tick.price;
+  sink.total += tick.price;
 });
 const withoutMetrics = await kernelPublisher(false);
 const withMetrics = await kernelPublisher(true);
@@ -126,24 +84,107 @@ const publishSubjects: [string, Publisher][] = [
   ['kernel bus, metrics off', withoutMetrics.publish],
   ['kernel bus, metrics on (1/64 sampled)', withMetrics.publish],
 ];
-const events = quick ? 200_000 : 1_000_000;
-const publishSamples = new Map<string, number[]>(publishSubjects.map(([name]) => [name, []]));
-for (const [, publish] of publishSubjects) publish(events / 4); // warm-up
-for (let round = 0; round < rounds; round++) {
+// Many short rounds rather than a few long ones: a burst of load from elsewhere spoils one round, not the median.
+const events = 200_000;
+const publishRounds = quick ? 5 : 31;
+const publishSamples = new Map<string, Sample[]>(publishSubjects.map(([name]) => [name, []]));
+for (const [, publish] of publishSubjects) publish(events); // warm-up
+for (let round = 0; round < publishRounds; round++) {
   for (const [name, publish] of publishSubjects) {
     gc?.();
+    const cpu = process.cpuUsage();
     const began = performance.now();
     publish(events);
-    publishSamples.get(name)!.push(((performance.now() - began) * 1e6) / events);
+    // Nanoseconds per publish.
+    publishSamples.get(name)!.push({
+      wall: ((performance.now() - began) * 1e6) / events,
+      cpu: (cpuMsSince(cpu) * 1e6) / events,
+    });
   }
 }
 await withoutMetrics.kernel.stop();
 await withMetrics.kernel.stop();
-const offNs = median(publishSamples.get('kernel bus, metrics off')!);
-const bareNs = median(publishSamples.get('bare bus')!);
+const offNs = medianOf(publishSamples.get('kernel bus, metrics off')!, 'cpu');
+const bareNs = medianOf(publishSamples.get('bare bus')!, 'cpu');
 const publishRows = publishSubjects.map(([name]) => {
-  const ns = median(publishSamples.get(name)!);
-  return { subject: name, nsPerPublish: ns, ratioToMetricsOff: ns / offNs, ratioToBareBus: ns / bareNs };
+  const cpuNs = medianOf(publishSamples.get(name)!, 'cpu');
+  const wallNs = medianOf(publishSamples.get(name)!, 'wall');
+  return {
+    subject: name,
+    cpuNs,
+    wallNs,
+    cpuRatioToMetricsOff: cpuNs / offNs,
+    cpuRatioToBareBus: cpuNs / bareNs,
+  };
+});
+if (sink.total === 0) throw new Error('handlers did not run');
+
+// --- 1. lifecycle ---------------------------------------------------------------------------------------
+function trivialComponents(): Component<Events>[] {
+  return Array.from({ length: 11 }, (_, index) => ({
+    name: `component-${index}`,
+    dependsOn: index === 0 ? [] : [`component-${index - 1}`],
+    init() {},
+    start() {},
+    stop() {},
+  }));
+}
+
+const sharedBus = createEventBus<Events>();
+
+async function kernelCycle(monitoring: boolean, reuseBus: boolean): Promise<void> {
+  const kernel = createKernel<Events>({
+    mode: 'backtest',
+    monitoring: monitoring ? { port: 0 } : false,
+    logger: { level: 'silent' },
+    ...(reuseBus ? { bus: sharedBus } : {}),
+  });
+  for (const component of trivialComponents()) kernel.register(component);
+  await kernel.start();
+  await kernel.stop('bench');
+}
+
+async function directCycle(): Promise<void> {
+  const components = trivialComponents();
+  for (const component of components) await component.init(undefined as never);
+  for (const component of components) await component.start?.(undefined as never);
+  for (let index = components.length - 1; index >= 0; index--) await components[index]!.stop?.();
+}
+
+/** Milliseconds per cycle, wall and CPU. */
+async function timeCycles(run: () => Promise<void>, cycles: number): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const began = performance.now();
+  for (let index = 0; index < cycles; index++) await run();
+  return { wall: (performance.now() - began) / cycles, cpu: cpuMsSince(cpu) / cycles };
+}
+
+const lifecycleSubjects: [string, () => Promise<void>, number][] = [
+  ['direct calls (floor)', directCycle, 2000],
+  ['kernel, monitoring off, bus supplied', () => kernelCycle(false, true), 100],
+  ['kernel, monitoring off, own bus', () => kernelCycle(false, false), 50],
+  ['kernel, monitoring on :0, own bus', () => kernelCycle(true, false), 30],
+];
+const lifecycleSamples = new Map<string, Sample[]>(lifecycleSubjects.map(([name]) => [name, []]));
+for (const [, run] of lifecycleSubjects) await timeCycles(run, 10); // warm-up
+for (let round = 0; round < rounds; round++) {
+  for (const [name, run, cycles] of lifecycleSubjects) {
+    gc?.();
+    lifecycleSamples.get(name)!.push(await timeCycles(run, quick ? Math.ceil(cycles / 10) : cycles));
+  }
+}
+const floorCpu = medianOf(lifecycleSamples.get('direct calls (floor)')!, 'cpu');
+const lifecycleRows = lifecycleSubjects.map(([name]) => {
+  const samples = lifecycleSamples.get(name)!;
+  const cpuMs = medianOf(samples, 'cpu');
+  const wallMs = medianOf(samples, 'wall');
+  return {
+    subject: name,
+    cpuMs,
+    wallMs,
+    cpuRatioToDirectCalls: cpuMs / floorCpu,
+    wallShareOfSeedClaim: wallMs / 2000,
+  };
 });
 
 // --- report ---------------------------------------------------------------------------------------------
@@ -151,25 +192,26 @@ const fmt = (value: number, digits = 3) => value.toFixed(digits);
 console.log(
   `Kernel lifecycle: create + init + start + stop, 11 trivial components (median of ${rounds} rounds)`,
 );
-console.log('| subject | ms per cycle | × direct calls | share of the seed 2 s claim |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log(
+  '| subject | CPU ms / cycle | wall ms / cycle | CPU × direct calls | wall share of the seed 2 s |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const row of lifecycleRows) {
   console.log(
-    `| ${row.subject} | ${fmt(row.msPerCycle)} | ${fmt(row.ratioToFloor, 1)} | ${fmt(row.fractionOfSeedClaim * 100, 4)} % |`,
+    `| ${row.subject} | ${fmt(row.cpuMs)} | ${fmt(row.wallMs)} | ${fmt(row.cpuRatioToDirectCalls, 0)} | ${fmt(row.wallShareOfSeedClaim * 100, 3)} % |`,
   );
 }
 console.log();
 console.log(
-  `Publish with one handler subscribed through a component (median of ${rounds} rounds × ${events} events)`,
+  `Publish, one handler subscribed through a component (median of ${publishRounds} rounds × ${events} events)`,
 );
-console.log('| subject | ns per publish | × metrics off | × bare bus |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log('| subject | CPU ns / publish | wall ns / publish | CPU × metrics off | CPU × bare bus |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const row of publishRows) {
   console.log(
-    `| ${row.subject} | ${fmt(row.nsPerPublish, 1)} | ${fmt(row.ratioToMetricsOff, 2)} | ${fmt(row.ratioToBareBus, 2)} |`,
+    `| ${row.subject} | ${fmt(row.cpuNs, 1)} | ${fmt(row.wallNs, 1)} | ${fmt(row.cpuRatioToMetricsOff, 2)} | ${fmt(row.cpuRatioToBareBus, 2)} |`,
   );
 }
-if (sink === 0) throw new Error('handlers did not run');
 
 writeFileSync(
   new URL('results.json', import.meta.url),
@@ -178,9 +220,9 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       cpus: os.cpus().length,
-      rounds,
-      lifecycle: lifecycleRows,
-      publish: { events, rows: publishRows },
+      loadAverage: os.loadavg(),
+      lifecycle: { rounds, rows: lifecycleRows },
+      publish: { events, rounds: publishRounds, rows: publishRows },
     },
     null,
     2,
