@@ -135,11 +135,24 @@ const stages: [string, readonly string[] | 'all'][] = [
   ],
   ['all 11 components', 'all'],
 ];
-const stageResults: { stage: string; ms: number; ticksPerSecond: number }[] = [];
-for (const [stage, keep] of stages) {
-  const result = await best(`in memory: ${stage}`, () => inMemory(keep));
-  stageResults.push({ stage, ms: result.ms, ticksPerSecond: result.ticks / (result.ms / 1000) });
+// The cuts are measured round-robin (each repeat runs every cut once) so load changes on a shared machine
+// hit every cut alike; the best time per cut is kept.
+const bestPerStage = stages.map(() => Number.POSITIVE_INFINITY);
+for (let i = 0; i < repeat; i++) {
+  for (const [index, [, keep]] of stages.entries()) {
+    gc();
+    const start = performance.now();
+    await inMemory(keep);
+    bestPerStage[index] = Math.min(bestPerStage[index]!, performance.now() - start);
+  }
 }
+const stageResults = stages.map(([stage], index) => {
+  const ms = bestPerStage[index]!;
+  console.log(
+    `${`in memory: ${stage}`.padEnd(52)} ${(parsed.length / (ms / 1000) / 1e6).toFixed(2).padStart(6)} M ticks/s  (${ms.toFixed(0)} ms, best of ${repeat})`,
+  );
+  return { stage, ms, ticksPerSecond: parsed.length / (ms / 1000) };
+});
 
 const rate = (r: { ms: number; ticks: number }) => r.ticks / (r.ms / 1000);
 console.log(`\nparser vs peer: ${(rate(parse) / rate(baseline)).toFixed(2)}× (checksum ${checksum})`);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@algospace/kernel';
 import type { DataSource } from './components/data-handler.js';
 import type { BrokerAdapter } from './components/execution-handler.js';
-import { DEFAULT_SETTINGS_PATH, type EngineConfig, loadEngineConfig } from './config/engine-config.js';
+import { type EngineConfig, loadEngineConfig } from './config/engine-config.js';
 import { type FeedServerOptions, startFeedServer } from './data/feed-server.js';
 import { EngineError } from './engine-error.js';
 import { describeError, runEngine } from './engine-run.js';
@@ -405,6 +405,3 @@ function roleArgument(text: string | undefined): PipelineRole {
   if (text === 'all' || text === 'ingest' || text === 'strategy') return text;
   throw new EngineError('ENGINE_BAD_ARGUMENT', `--role: expected all, ingest or strategy, got '${text}'`);
 }
-
-/** The default settings file, for help texts and docs. */
-export const SETTINGS_PATH = DEFAULT_SETTINGS_PATH;

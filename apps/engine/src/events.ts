@@ -60,7 +60,14 @@ export interface EngineEvents {
   END_OF_STREAM: EndOfStream;
 }
 
-/** The names of every engine topic. */
+/**
+ * The names of every engine topic.
+ *
+ * @example
+ * ```ts
+ * const topic: EngineTopic = 'SYNERGY_DETECTED';
+ * ```
+ */
 export type EngineTopic = keyof EngineEvents & string;
 
 /**

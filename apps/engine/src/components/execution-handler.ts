@@ -38,7 +38,14 @@ export interface TradeOpened {
   readonly target: number;
 }
 
-/** Why a position was closed. */
+/**
+ * Why a position was closed.
+ *
+ * @example
+ * ```ts
+ * const reason: ExitReason = trade.exitReason; // 'stop' | 'target' | 'time' | 'end-of-stream' | 'unfilled'
+ * ```
+ */
 export type ExitReason = 'stop' | 'target' | 'time' | 'end-of-stream' | 'unfilled';
 
 /**

@@ -5,10 +5,24 @@
  */
 import { EngineError } from '../engine-error.js';
 
-/** The kind of records a file holds. */
+/**
+ * The kind of records a file holds.
+ *
+ * @example
+ * ```ts
+ * const kind: RecordKind = detectLayout('timestamp,bid,ask', {}, 'fx.csv').kind; // 'quotes'
+ * ```
+ */
 export type RecordKind = 'trades' | 'quotes' | 'bars';
 
-/** A field the reader needs: the tick fields and the bar fields. */
+/**
+ * A field the reader needs: the tick fields and the bar fields.
+ *
+ * @example
+ * ```ts
+ * const role: FieldRole = 'timestamp';
+ * ```
+ */
 export type FieldRole =
   | 'timestamp'
   | 'price'
@@ -83,7 +97,14 @@ export interface FileLayout {
   readonly symbol?: { readonly index: number; readonly key: string; readonly value: string } | undefined;
 }
 
-/** Well-known header names per field, compared lower-case. */
+/**
+ * Well-known header names per field, compared lower-case.
+ *
+ * @example
+ * ```ts
+ * KNOWN_COLUMN_NAMES.size; // ['size', 'volume', 'quantity', …]
+ * ```
+ */
 export const KNOWN_COLUMN_NAMES: Readonly<Record<FieldRole, readonly string[]>> = {
   timestamp: ['timestamp', 'time', 'datetime', 'date_time', 'timestamp_utc', 'ts_event', 'ts', 'date'],
   price: ['price', 'last', 'trade_price', 'last_price', 'px'],

@@ -21,7 +21,14 @@ import {
   type TimestampParser,
 } from './timestamp-parser.js';
 
-/** What to do with a row that cannot be read. */
+/**
+ * What to do with a row that cannot be read.
+ *
+ * @example
+ * ```ts
+ * const policy: BadRowPolicy = 'skip';
+ * ```
+ */
 export type BadRowPolicy = 'fail' | 'skip';
 
 /**

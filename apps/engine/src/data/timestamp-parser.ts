@@ -9,6 +9,11 @@ import { EngineError } from '../engine-error.js';
 /**
  * How the timestamp column is written. `auto` decides from the first value: digits only → an epoch whose
  * unit follows from its magnitude, otherwise ISO-8601; slash dates are ambiguous and must be configured.
+ *
+ * @example
+ * ```ts
+ * const format: TimestampFormat = 'day-first'; // 13/07/2020 01:00:00
+ * ```
  */
 export type TimestampFormat =
   | 'auto'

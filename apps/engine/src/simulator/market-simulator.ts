@@ -15,9 +15,23 @@
  */
 import type { Tick } from '@algospace/bars';
 
-/** The volatility regime the simulator is in. */
+/**
+ * The volatility regime the simulator is in.
+ *
+ * @example
+ * ```ts
+ * const regime: SimulatedVolatility = simulator.volatility; // 'calm' | 'normal' | 'volatile'
+ * ```
+ */
 export type SimulatedVolatility = 'calm' | 'normal' | 'volatile';
-/** The trend regime the simulator is in. */
+/**
+ * The trend regime the simulator is in.
+ *
+ * @example
+ * ```ts
+ * const trend: SimulatedTrend = simulator.trend; // 'down' | 'flat' | 'up'
+ * ```
+ */
 export type SimulatedTrend = 'down' | 'flat' | 'up';
 
 /**
@@ -65,7 +79,14 @@ export interface MarketSimulator {
   readonly trend: SimulatedTrend;
 }
 
-/** The default start: a Monday, so a few simulated days read like a trading week. */
+/**
+ * The default start: a Monday, so a few simulated days read like a trading week.
+ *
+ * @example
+ * ```ts
+ * new Date(DEFAULT_SIMULATION_START).toISOString(); // '2024-01-08T00:00:00.000Z'
+ * ```
+ */
 export const DEFAULT_SIMULATION_START = Date.UTC(2024, 0, 8, 0, 0, 0);
 
 const volatilityScale: Record<SimulatedVolatility, number> = { calm: 0.55, normal: 1, volatile: 2.3 };
