@@ -375,3 +375,51 @@ describe('createMatrixAssemblerComponent', () => {
     expect(events).toHaveLength(1);
   });
 });
+
+describe('matrix assemblers on arbitrary input (property)', () => {
+  const anyNumber = fc.oneof(
+    fc.double(),
+    fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    fc.constantFrom(0, -0, 1, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  );
+  const snapshotInput = fc.record({
+    trigger: fc.constantFrom('5m' as const, '30m' as const),
+    mlmi_value: anyNumber,
+    mlmi_signal: anyNumber,
+    nwrqk_value: anyNumber,
+    nwrqk_slope: anyNumber,
+    lvn_distance_points: anyNumber,
+    lvn_nearest_strength: anyNumber,
+    fvg_nearest_level: anyNumber,
+    fvg_gap_size_pct: anyNumber,
+    current_price: anyNumber,
+    current_volume: anyNumber,
+    mmd: fc.array(anyNumber, { minLength: 16, maxLength: 16 }),
+  });
+
+  it('keeps every entry finite and inside the final clip, whatever the snapshot holds', () => {
+    fc.assert(
+      fc.property(fc.array(snapshotInput, { minLength: 1, maxLength: 40 }), (inputs) => {
+        const assemblers = [
+          [new MatrixAssembler30m(), 3],
+          [new MatrixAssembler5m(), 2],
+          [new MatrixAssemblerRegime(), 3],
+        ] as const;
+        inputs.forEach(({ trigger, mmd, ...values }, k) => {
+          const snapshot = snapshotAt(trigger, 30 * (k + 1), { ...values, mmd_features: mmd });
+          for (const [assembler] of assemblers) assembler.update(snapshot);
+        });
+        for (const [assembler, bound] of assemblers) {
+          for (const row of assembler.getMatrix()) {
+            for (const value of row) {
+              if (!(Math.abs(value) <= bound)) {
+                throw new Error(`${assembler.name}: entry ${value} outside ±${bound}`);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
