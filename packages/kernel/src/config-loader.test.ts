@@ -78,6 +78,14 @@ describe('loadConfig: variable substitution', () => {
     });
   });
 
+  it('cannot inject YAML structure through a variable value', () => {
+    const schema = z.looseObject({ name: z.string() });
+    const config = loadConfig({ text: 'name: ${NAME}\n', schema, env: { NAME: 'x\nadmin: true\n[1, 2]' } });
+    expect(config, 'the whole value is one string; no admin key appears').toEqual({
+      name: 'x\nadmin: true\n[1, 2]',
+    });
+  });
+
   it('names the missing variable and the config path where it is used', () => {
     const error = configError(() =>
       loadConfig({ text: 'mode: paper\nrisk:\n  max_position: ${MAX_POS}\n', schema: riskSchema, env: {} }),
