@@ -142,6 +142,38 @@ describe('ExecutionHandler (simulated fills)', () => {
     await kernel.stop();
   });
 
+  it('with bar-only input fills at the next bar open and takes the stop first when a bar reaches both', async () => {
+    const { kernel, opened, closed } = await kernelWith(
+      'backtest',
+      createExecutionHandlerComponent(execution),
+    );
+    const bar = (i: number, open: number, high: number, low: number, close: number): Bar => ({
+      timestamp: T0 + i * 300_000,
+      timeframe: '5m',
+      open,
+      high,
+      low,
+      close,
+      volume: 10,
+      synthetic: false,
+      tickCount: 5,
+    });
+    kernel.bus.publish('EXECUTE_TRADE', order({ size: 1 }));
+    kernel.bus.publish('NEW_5MIN_BAR', bar(1, 100, 101, 99.5, 100.5));
+    // open 100 + 0.25 = 100.25; stop 98.25, target 104.25; this bar's range reaches neither
+    expect(opened[0]).toMatchObject({
+      entryTime: T0 + 300_000,
+      entryPrice: 100.25,
+      stop: 98.25,
+      target: 104.25,
+    });
+    expect(closed).toHaveLength(0);
+    kernel.bus.publish('NEW_5MIN_BAR', bar(2, 100.5, 105, 98, 101));
+    // both levels inside the range: the stop is assumed first, exit 98.25 − 0.25 = 98; (98 − 100.25) × 50 = −112.5, −5 commission
+    expect(closed[0]).toMatchObject({ exitReason: 'stop', exitPrice: 98, grossPnl: -112.5, pnl: -117.5 });
+    await kernel.stop();
+  });
+
   it('refuses to start in live mode without a broker adapter', async () => {
     const kernel = createKernel<EngineEvents>({
       mode: 'live',
