@@ -7,7 +7,8 @@
  * - streaming: `createBarAggregator().push` on pre-built tick objects, a counting `onBar`;
  * - naive: a straightforward object-per-bar implementation (floor division per tick, one object per bar).
  *
- * Prints ticks/s (median of interleaved rounds) and the time ratio to the floor, checks the batch path's
+ * Prints ticks/s per CPU second and per wall second (medians of interleaved rounds) and the CPU-time ratio to
+ * the floor (CPU time of this process, so other processes on a shared machine distort it less), checks the batch path's
  * allocation (GC events and heap growth during a 10M-tick run), and writes bench/results.json.
  * Run: `pnpm --filter @algospace/bars bench` (= `node --expose-gc --import tsx bench/aggregation.ts`).
  */
@@ -208,8 +209,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** CPU time of this process in ms: unlike wall time it does not count the time other processes run. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function measure(d: Dataset) {
-  const times: Record<Name, number[]> = { floor: [], batch: [], streaming: [], naive: [] };
+  const wall: Record<Name, number[]> = { floor: [], batch: [], streaming: [], naive: [] };
+  const cpu: Record<Name, number[]> = { floor: [], batch: [], streaming: [], naive: [] };
   const bars: Partial<Record<Name, number>> = {};
   for (const name of Object.keys(implementations) as Name[]) implementations[name](d); // warm-up
   // One collection before timing, none between rounds: on a loaded 2-core machine the concurrent GC work a
@@ -217,20 +225,25 @@ function measure(d: Dataset) {
   gc();
   for (let r = 0; r < rounds; r++) {
     for (const name of Object.keys(implementations) as Name[]) {
+      const startCpu = cpuMs();
       const start = performance.now();
       bars[name] = implementations[name](d);
-      times[name].push(performance.now() - start);
+      wall[name].push(performance.now() - start);
+      cpu[name].push(cpuMs() - startCpu);
     }
   }
   const n = d.timestamps.length;
-  const floorMs = median(times.floor);
+  const floorCpu = median(cpu.floor);
   return (Object.keys(implementations) as Name[]).map((name) => {
-    const ms = median(times[name]);
+    const cpuMedian = median(cpu[name]);
+    const wallMedian = median(wall[name]);
     return {
       implementation: name,
-      ticksPerSecond: Math.round((n / ms) * 1000),
-      msMedian: Number(ms.toFixed(1)),
-      ratioToFloor: Number((ms / floorMs).toFixed(2)),
+      ticksPerCpuSecond: Math.round((n / cpuMedian) * 1000),
+      ticksPerWallSecond: Math.round((n / wallMedian) * 1000),
+      cpuMsMedian: Number(cpuMedian.toFixed(1)),
+      wallMsMedian: Number(wallMedian.toFixed(1)),
+      ratioToFloor: Number((cpuMedian / floorCpu).toFixed(2)),
       bars: bars[name]!,
     };
   });
@@ -277,9 +290,10 @@ for (const d of datasets) {
   console.table(
     rows.map((r) => ({
       implementation: r.implementation,
-      'Mticks/s': (r.ticksPerSecond / 1e6).toFixed(1),
-      ms: r.msMedian,
-      'time / floor': r.ratioToFloor,
+      'Mticks/s (CPU)': (r.ticksPerCpuSecond / 1e6).toFixed(1),
+      'Mticks/s (wall)': (r.ticksPerWallSecond / 1e6).toFixed(1),
+      'CPU ms': r.cpuMsMedian,
+      'CPU time / floor': r.ratioToFloor,
       bars: r.bars,
     })),
   );

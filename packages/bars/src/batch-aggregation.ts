@@ -100,6 +100,7 @@ export interface AggregateTicksResult<T extends string = string> {
 }
 
 const maxInitialCapacity = 1 << 20;
+const chunkRows = 4096;
 
 /** Growable typed-array columns of one timeframe; allocation happens only when a bar overflows them. */
 class BarColumns {
@@ -250,11 +251,17 @@ export function aggregateTicks<const T extends string>(
     (f) => new BarColumns(initialCapacity(span, f.grid.fixedMs || 82_800_000, n, resolved.gapFill)),
   );
   const engine = new TimeBarEngine(resolved, new ColumnarSink(store));
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  while (i < n) {
+    const to = Math.min(n, i + chunkRows);
+    i = engine.offerColumns(timestamps, prices, sizes, i, to);
+    if (i === to) continue;
+    // offerColumns stops early only at a row that fails validation: offerTick classifies and counts it.
     const code = engine.offerTick(timestamps[i]!, prices[i]!, sizes[i]!);
-    if (code !== ACCEPTED && onReject !== undefined) {
-      onReject({ timestamp: timestamps[i]!, price: prices[i]!, size: sizes[i]! }, rejectReasonOf(code), i);
+    if (code !== ACCEPTED) {
+      onReject?.({ timestamp: timestamps[i]!, price: prices[i]!, size: sizes[i]! }, rejectReasonOf(code), i);
     }
+    i++;
   }
   if (flush) engine.flush();
   const bars = {} as Record<T, ColumnarBars>;
