@@ -315,13 +315,12 @@ class KernelRuntime<Events extends object> implements Kernel<Events> {
     const began = performance.now();
     this.#setKernelState('starting');
     try {
-      this.#order = orderByDependencies(
-        this.#entries.map((entry) => ({
-          ...entry,
-          name: entry.component.name,
-          dependsOn: entry.component.dependsOn ?? [],
-        })),
-      ).map((node) => this.#entries.find((entry) => entry.component.name === node.name)!);
+      const nodes = this.#entries.map((entry) => ({
+        name: entry.component.name,
+        dependsOn: entry.component.dependsOn ?? [],
+        entry,
+      }));
+      this.#order = orderByDependencies(nodes).map((node) => node.entry);
       const monitoring = this.#options.monitoring ?? {};
       if (monitoring !== false) {
         this.#server = await startMonitoringServer(
