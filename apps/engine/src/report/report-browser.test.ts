@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_COLORS } from './report-model.js';
+import { writeReport } from './write-report.js';
 
 const bin = fileURLToPath(new URL('../../bin/algospace.js', import.meta.url));
 
@@ -209,5 +210,29 @@ describe.skipIf(!hasChromium)('report.html in Debian chromium', () => {
     );
     expect(equity.colors.line, 'equity line drawn').toBeGreaterThan(200);
     expect(zoomed.colors.marker, 'the first synergy marker, after clicking its row').toBeGreaterThan(80);
+  });
+
+  it('renders a run with no bars, trades or synergies without errors', async () => {
+    const empty = join(directory, 'empty.html');
+    await writeReport(empty, {
+      title: 'empty input',
+      simulated: false,
+      bars: [],
+      nwrqk: [],
+      fvgZones: [],
+      synergies: [],
+      trades: [],
+      equity: [],
+    });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(pathToFileURL(empty).href);
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
+    await page.close();
+    expect(errors).toEqual([]);
   });
 });
