@@ -180,7 +180,7 @@ async function bridgeThroughput(codec: boolean): Promise<Row> {
       { length: producers },
       (_, producer) =>
         new Worker(entry, {
-          workerData: { entry: script, producer, count: perProducer, batchSize: 2048, codec },
+          workerData: { entry: script, producer, count: perProducer, batchSize: 4096, codec },
         }),
     );
     const exited = workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));

@@ -355,7 +355,7 @@ export interface MainBusConnection<Events extends object> {
 export interface ConnectToMainBusOptions<Events extends object = Record<string, unknown>> {
   /** The port to the main thread. Default: `parentPort` of `node:worker_threads`. */
   port?: BridgeEndpoint;
-  /** Events per message, at most. Default 1024. */
+  /** Events per message, at most. Default 4096. */
   batchSize?: number;
   /** Codecs for topics whose payloads should cross as numbers; the main side must use the same ones. */
   codecs?: BridgeCodecs<Events>;
@@ -384,7 +384,7 @@ export function connectToMainBus<Events extends object>(
   if (port === null) {
     throw new EventBusOptionError('port', 'a MessagePort (or to be called inside a worker thread)', 'none');
   }
-  const batchSize = options.batchSize ?? 1024;
+  const batchSize = options.batchSize ?? 4096;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new EventBusOptionError('batchSize', 'an integer ≥ 1', batchSize);
   }
@@ -415,12 +415,29 @@ export function connectToMainBus<Events extends object>(
     flushScheduled = false;
     if (count === 0 && !ack) return seq;
     seq++;
-    const message: ToMain = { k: 'events', seq, topics: newTopics, count, ids, numbers, objects, ack };
     const transferList = transfers;
-    transferList.push(ids.buffer);
-    if (numbers !== undefined) transferList.push(numbers.buffer);
-    ids = new Uint32Array(batchSize);
-    numbers = maxWidth === 0 ? undefined : new Float64Array(batchSize * maxWidth);
+    let message: ToMain;
+    if (count * 4 >= batchSize) {
+      // A full-ish batch: hand the buffers over (no copy) and start new ones.
+      message = { k: 'events', seq, topics: newTopics, count, ids, numbers, objects, ack };
+      transferList.push(ids.buffer);
+      if (numbers !== undefined) transferList.push(numbers.buffer);
+      ids = new Uint32Array(batchSize);
+      numbers = maxWidth === 0 ? undefined : new Float64Array(batchSize * maxWidth);
+    } else {
+      // A trickle (a flush after a few events): copy the used part and keep the buffers, rather than allocating
+      // batch-sized arrays for every microtask.
+      message = {
+        k: 'events',
+        seq,
+        topics: newTopics,
+        count,
+        ids: ids.slice(0, count),
+        numbers: numbers?.slice(0, numberAt),
+        objects,
+        ack,
+      };
+    }
     count = 0;
     numberAt = 0;
     objects = [];
