@@ -377,7 +377,8 @@ export class MMD implements Indicator<MmdInput, Float64Array, MmdState> {
     if (std === 0) return 0;
     for (let i = 0; i < m; i++) z[i] = ((z[i] as number) - mean) / std;
 
-    const gamma = this.bandwidth.median(z, m) || 1;
+    this.bandwidth.compute(z, m);
+    const gamma = (this.bandwidth.picked[2] as number) || 1;
     const scale = -1 / (2 * gamma * gamma);
     const sumBB = kernelSumWithin(z, 0, h, scale);
     const sumAA = kernelSumWithin(z, h, m, scale);
