@@ -500,3 +500,23 @@ describe('options', () => {
     expect(createEventBus({ queue: { capacity: 1000 } }).stats().queue.capacity).toBe(1024);
   });
 });
+
+describe('reporting', () => {
+  it('keeps publish from throwing when onUnhandledFailure itself throws', () => {
+    const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bus = createEventBus<Events>({
+      onUnhandledFailure: () => {
+        throw new Error('reporter down');
+      },
+    });
+    const seen: number[] = [];
+    bus.subscribe('tick', () => {
+      throw new Error('x');
+    });
+    bus.subscribe('tick', (n) => seen.push(n));
+    expect(() => bus.publish('tick', 1)).not.toThrow();
+    expect(seen).toEqual([1]);
+    expect(errorSpy).toHaveBeenCalledTimes(1);
+    errorSpy.mockRestore();
+  });
+});

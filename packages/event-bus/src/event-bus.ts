@@ -481,7 +481,12 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     failures++;
     if (failure.critical) criticalFailures++;
     if (failureChannel.listenerCount('failure') === 0) {
-      onUnhandledFailure(failure);
+      try {
+        onUnhandledFailure(failure);
+      } catch (error) {
+        // Reporting runs inside the isolation catch: a throwing reporter must not escape into publish.
+        console.error(`[${busName}] onUnhandledFailure threw while reporting a failure:`, error);
+      }
       return;
     }
     failureChannel.emit('failure', failure);
