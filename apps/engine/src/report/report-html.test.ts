@@ -123,6 +123,36 @@ describe('buildReportModel', () => {
     ]);
   });
 
+  it('keeps an NW-RQK point of a 30-minute bar that ends after the last candle, on that candle', () => {
+    // Last candle 10:15; a 30-minute bar 10:00–10:30 flushed at the end has asOf 10:30.
+    const model = buildReportModel(
+      data({
+        nwrqk: [
+          { timestamp: min(30), value: 99 },
+          { timestamp: min(50), value: 98 },
+        ],
+      }),
+    );
+    expect(model.nwrqk).toEqual([{ time: sec(min(15)), value: 99 }]);
+    expect(model.notes).toEqual(['1 NW-RQK points fall outside the charted bars.']);
+  });
+
+  it('extends the equity line flat to the last candle', () => {
+    const model = buildReportModel(
+      data({
+        equity: [
+          { timestamp: min(0), value: 1000 },
+          { timestamp: min(7), value: 1200 },
+        ],
+      }),
+    );
+    expect(model.equity).toEqual([
+      { time: sec(min(0)), value: 1000 },
+      { time: sec(min(7)), value: 1200 },
+      { time: sec(min(15)), value: 1200 },
+    ]);
+  });
+
   it('formats UTC times to the minute', () => {
     expect(formatUtc(Date.UTC(2024, 6, 1, 23, 58, 59))).toBe('2024-07-01 23:58');
   });

@@ -214,9 +214,9 @@ function sortedUniqueBars(bars: readonly ReportBar[]): { candles: ChartCandle[];
 
 /**
  * The candle containing `ms`: the last candle whose start is ≤ `ms` (binary search), or undefined before
- * the first candle or after the last candle's interval.
+ * the first candle or more than `reachMs` after the last candle's start (default: one candle interval).
  */
-function candleAt(candles: readonly ChartCandle[], ms: number): number | undefined {
+function candleAt(candles: readonly ChartCandle[], ms: number, reachMs?: number): number | undefined {
   const t = ms / 1000;
   let lo = 0;
   let hi = candles.length - 1;
@@ -226,10 +226,15 @@ function candleAt(candles: readonly ChartCandle[], ms: number): number | undefin
     if (candles[mid]!.time <= t) lo = mid;
     else hi = mid - 1;
   }
-  // Past the last candle by more than one typical interval: the event lies outside the charted range.
+  // Past the last candle by more than its reach: the event lies outside the charted range.
   const last = candles[candles.length - 1]!;
-  const interval = candles.length > 1 ? last.time - candles[candles.length - 2]!.time : 300;
-  if (lo === candles.length - 1 && t >= last.time + interval) return undefined;
+  const reach =
+    reachMs === undefined
+      ? candles.length > 1
+        ? last.time - candles[candles.length - 2]!.time
+        : 300
+      : reachMs / 1000;
+  if (lo === candles.length - 1 && t >= last.time + reach) return undefined;
   return candles[lo]!.time;
 }
 
@@ -237,12 +242,13 @@ function snappedLine(
   candles: readonly ChartCandle[],
   points: readonly ReportPoint[],
   offsetMs: number,
+  reachMs: number,
 ): { line: ChartPoint[]; outside: number } {
   const line: ChartPoint[] = [];
   let outside = 0;
   const sorted = points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.timestamp - b.timestamp);
   for (const p of sorted) {
-    const time = candleAt(candles, p.timestamp + offsetMs);
+    const time = candleAt(candles, p.timestamp + offsetMs, reachMs);
     if (time === undefined) {
       outside++;
       continue;
@@ -254,7 +260,7 @@ function snappedLine(
   return { line, outside: outside + (points.length - sorted.length) };
 }
 
-function equityLine(points: readonly ReportPoint[]): ChartPoint[] {
+function equityLine(points: readonly ReportPoint[], lastCandle: number | undefined): ChartPoint[] {
   const line: ChartPoint[] = [];
   const sorted = points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.timestamp - b.timestamp);
   for (const p of sorted) {
@@ -262,6 +268,11 @@ function equityLine(points: readonly ReportPoint[]): ChartPoint[] {
     const last = line[line.length - 1];
     if (last !== undefined && last.time === time) line[line.length - 1] = { time, value: p.value };
     else line.push({ time, value: p.value });
+  }
+  // Equity is unchanged after the last closed trade: draw it flat to the end of the run.
+  const last = line[line.length - 1];
+  if (last !== undefined && lastCandle !== undefined && lastCandle > last.time) {
+    line.push({ time: lastCandle, value: last.value });
   }
   return line;
 }
@@ -293,6 +304,7 @@ function tradeRow(t: ReportTrade): string[] {
  * - NW-RQK points are drawn on the candle containing `timestamp − 1 ms` (the bar whose close produced
  *   them when `timestamp` is the 30-minute bar's end), synergies on the candle ending at their `asOf`,
  *   trade entries and exits on the candle containing the fill time.
+ * - The equity line is extended flat to the last candle (equity does not change without a trade).
  * - Anything outside the charted range is counted in `notes`.
  *
  * @example
@@ -306,7 +318,9 @@ export function buildReportModel(data: ReportData): ReportModel {
   if (dropped > 0)
     notes.push(`${dropped} bars with non-finite fields or repeated start times were not charted.`);
 
-  const { line: nwrqk, outside: nwrqkOutside } = snappedLine(candles, data.nwrqk, -1);
+  // A 30-minute value closed by an end-of-stream flush ends after the last 5-minute candle: it still belongs
+  // on that candle, the last one of its bar, so NW-RQK points reach up to 30 minutes past a candle's start.
+  const { line: nwrqk, outside: nwrqkOutside } = snappedLine(candles, data.nwrqk, -1, 30 * 60_000);
   if (nwrqkOutside > 0) notes.push(`${nwrqkOutside} NW-RQK points fall outside the charted bars.`);
 
   const lastTime = candles[candles.length - 1]?.time;
@@ -404,7 +418,7 @@ export function buildReportModel(data: ReportData): ReportModel {
     zones,
     markers,
     tradeLines,
-    equity: equityLine(data.equity),
+    equity: equityLine(data.equity, lastTime),
     summary: (data.summary ?? []).map((row) => [row.label, String(row.value)] as const),
     synergyRows,
     synergyFocus,
