@@ -520,3 +520,18 @@ describe('reporting', () => {
     errorSpy.mockRestore();
   });
 });
+
+describe('handler names', () => {
+  it('names a once handler after the caller’s function, or its topic and position', () => {
+    const bus = createEventBus<Events>();
+    const failures = collectFailures(bus);
+    bus.once('tick', function warmUp() {
+      throw new Error('x');
+    });
+    bus.once('tick', () => {
+      throw new Error('y');
+    });
+    bus.publish('tick', 1);
+    expect(failures.map((f) => f.handlerName)).toEqual(['warmUp', 'tick#2']);
+  });
+});

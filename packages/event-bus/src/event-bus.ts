@@ -625,6 +625,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     topic: string,
     handler: (payload: unknown) => unknown,
     subscribeOptions: SubscribeOptions | undefined,
+    named: (payload: never) => unknown = handler,
   ): Unsubscribe {
     if (typeof handler !== 'function') {
       throw new EventBusOptionError(`subscribe('${topic}') handler`, 'a function', handler);
@@ -633,7 +634,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     if (signal?.aborted) return () => {};
     const state = topicState(topic);
     state.serial++;
-    const name = subscribeOptions?.name ?? (handler.name !== '' ? handler.name : `${topic}#${state.serial}`);
+    const name = subscribeOptions?.name ?? (named.name !== '' ? named.name : `${topic}#${state.serial}`);
     const subscription = new Subscription(handler, name, subscribeOptions?.critical ?? false, state);
     state.subscriptions = appended(state.subscriptions, subscription);
     const unsubscribe = (): void => {
@@ -652,7 +653,6 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     subscribeOptions: SubscribeOptions | undefined,
   ): Unsubscribe {
     let fired = false;
-    const name = subscribeOptions?.name ?? (handler.name !== '' ? handler.name : undefined);
     const wrapped = (payload: unknown): unknown => {
       // Removed before it runs (as in eventemitter3); `fired` also covers an outer delivery still holding it.
       if (fired) return undefined;
@@ -660,11 +660,8 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       unsubscribe();
       return handler(payload);
     };
-    const unsubscribe = subscribe(
-      topic,
-      wrapped,
-      name === undefined ? subscribeOptions : { ...subscribeOptions, name },
-    );
+    // Named after the caller's handler, not the wrapper.
+    const unsubscribe = subscribe(topic, wrapped, subscribeOptions, handler);
     return unsubscribe;
   }
 
