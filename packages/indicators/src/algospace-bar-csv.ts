@@ -49,8 +49,15 @@ export function parseAlgoSpaceTimestamp(text: string, where: string): number {
   );
 }
 
-/** Reads every bar of an AlgoSpace 30-minute export, in file order (strictly increasing timestamps). */
+const parsed = new Map<string, CsvBar[]>();
+
+/**
+ * Reads every bar of an AlgoSpace 30-minute export, in file order (strictly increasing timestamps). Parsed
+ * once per file and test worker; the result is shared, so callers must not mutate it.
+ */
 export function readAlgoSpaceBars(file: string): CsvBar[] {
+  const cached = parsed.get(file);
+  if (cached !== undefined) return cached;
   const lines = readMarketDataLines(file);
   const bars: CsvBar[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -79,6 +86,7 @@ export function readAlgoSpaceBars(file: string): CsvBar[] {
       tickCount: 0,
     });
   }
+  parsed.set(file, bars);
   return bars;
 }
 
