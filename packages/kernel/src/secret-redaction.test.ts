@@ -70,3 +70,18 @@ describe('redactSecrets with shared references', () => {
     });
   });
 });
+
+describe('redactSecrets with errors', () => {
+  it('redacts secret fields an error carries, keeping its class, message and stack', () => {
+    const error = Object.assign(new TypeError('login failed'), { user: 'ops', password: 'p-1' });
+    const redacted = redactSecrets({ err: error }).err;
+    expect(redacted).toBeInstanceOf(TypeError);
+    expect([redacted.message, redacted.stack, redacted.user, redacted.password]).toEqual([
+      'login failed',
+      error.stack,
+      'ops',
+      '[redacted]',
+    ]);
+    expect(error.password, 'the original error is untouched').toBe('p-1');
+  });
+});

@@ -64,7 +64,8 @@ export function redactSecrets<T>(value: T): T {
 function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return '[circular]';
-  if (value instanceof Error || value instanceof Date || ArrayBuffer.isView(value)) return value;
+  if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+  if (value instanceof Error) return redactError(value, seen);
   seen.add(value);
   let copy: unknown;
   if (Array.isArray(value)) copy = value.map((item) => redactValue(item, seen));
@@ -92,4 +93,21 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
   for (const segment of path) if (typeof segment === 'string' && isSecretKey(segment)) return true;
   return false;
+}
+
+/** Errors keep their class, message and stack (log serializers rely on them); their own fields are redacted. */
+function redactError(error: Error, seen: WeakSet<object>): Error {
+  const keys = Object.keys(error);
+  if (keys.length === 0) return error;
+  seen.add(error);
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const key of keys) {
+    const item = fields[key];
+    fields[key] =
+      isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, seen);
+  }
+  seen.delete(error);
+  return copy;
 }
