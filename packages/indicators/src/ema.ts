@@ -16,7 +16,7 @@ import { requireInteger } from './parameter-validation.js';
 export interface EMAState {
   /** The current average (`NaN` before the first input or after a `NaN` input). */
   readonly value: number;
-  /** Consecutive defined inputs since the last seed, capped at `length`. */
+  /** Consecutive defined inputs since the last seed. */
   readonly run: number;
 }
 
@@ -43,6 +43,7 @@ export class EMA implements Indicator<number, number, EMAState> {
   /** Equal to `length`. */
   readonly requiredInputs: number;
   private readonly alpha: number;
+  private readonly beta: number;
   private value = Number.NaN;
   private run = 0;
 
@@ -51,6 +52,7 @@ export class EMA implements Indicator<number, number, EMAState> {
     this.length = requireInteger('EMA', 'length', length);
     this.requiredInputs = this.length;
     this.alpha = 2 / (this.length + 1);
+    this.beta = 1 - this.alpha;
   }
 
   /**
@@ -70,7 +72,7 @@ export class EMA implements Indicator<number, number, EMAState> {
 
   /** True once `length` consecutive defined values have been seen. */
   get isReady(): boolean {
-    return this.run === this.length;
+    return this.run >= this.length;
   }
 
   /** Adds one value and returns the EMA, or `NaN` during warm-up. */
@@ -80,9 +82,10 @@ export class EMA implements Indicator<number, number, EMAState> {
       this.run = 0;
       return Number.NaN;
     }
-    this.value = this.run === 0 ? value : this.alpha * value + (1 - this.alpha) * this.value;
-    if (this.run < this.length) this.run++;
-    return this.run === this.length ? this.value : Number.NaN;
+    const run = this.run;
+    this.value = run === 0 ? value : this.alpha * value + this.beta * this.value;
+    this.run = run + 1;
+    return run + 1 >= this.length ? this.value : Number.NaN;
   }
 
   /** Forgets every value. */
@@ -100,7 +103,7 @@ export class EMA implements Indicator<number, number, EMAState> {
   restore(state: EMAState): void {
     requireStateRecord('EMA', state);
     const value = requireNumberField('EMA', state, 'value');
-    this.run = requireCountField('EMA', state, 'run', 0, this.length);
+    this.run = requireCountField('EMA', state, 'run', 0, Number.MAX_SAFE_INTEGER);
     this.value = value;
   }
 }

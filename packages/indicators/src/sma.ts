@@ -19,24 +19,26 @@ import { requireInteger } from './parameter-validation.js';
  * ```
  */
 export interface SMAState {
-  /** The ring buffer (slot `next` holds the oldest value once full). */
+  /** The ring buffer (slot `next` holds the oldest value once full); a `NaN` input is stored as 0. */
   readonly window: number[];
   /** The slot the next value is written to. */
   readonly next: number;
-  /** How many slots hold a value (≤ length). */
-  readonly filled: number;
-  /** Sum of the defined values in the window. */
+  /** Inputs seen. */
+  readonly count: number;
+  /** Sum of the window. */
   readonly sum: number;
-  /** How many values in the window are NaN (⊥). */
-  readonly undefinedCount: number;
+  /** Outputs are `NaN` while `count ≤ undefinedUntil` (warm-up, or a `NaN` still inside the window). */
+  readonly undefinedUntil: number;
+  /** Laps of the ring since the sum was last recomputed from the window. */
+  readonly laps: number;
 }
 
 /**
  * Simple moving average of the last `length` values (Pine `ta.sma`).
  *
  * Returns `NaN` until `length` values have been seen, and while any value in the window is `NaN` (Pine's
- * `na` propagation). The running sum is recomputed from the window once per `length` updates, so rounding
- * never drifts beyond one window however long the stream.
+ * `na` propagation). O(1) per update with a running sum, which is recomputed from the window every 4,096
+ * updates or so, so rounding never drifts however long the stream.
  *
  * Interpretation: the average price of the last `length` bars; a lagging trend line.
  *
@@ -54,16 +56,20 @@ export class SMA implements Indicator<number, number, SMAState> {
   /** Equal to `length`: the first value is defined on the `length`-th input. */
   readonly requiredInputs: number;
   private readonly window: Float64Array;
+  private readonly lapsPerResum: number;
   private next = 0;
-  private filled = 0;
+  private count = 0;
   private sum = 0;
-  private undefinedCount = 0;
+  private undefinedUntil: number;
+  private laps = 0;
 
   /** @param length - number of values averaged; a positive integer */
   constructor(length: number) {
     this.length = requireInteger('SMA', 'length', length);
     this.requiredInputs = this.length;
     this.window = new Float64Array(this.length);
+    this.lapsPerResum = Math.max(1, Math.ceil(4096 / this.length));
+    this.undefinedUntil = this.length - 1;
   }
 
   /**
@@ -83,39 +89,40 @@ export class SMA implements Indicator<number, number, SMAState> {
 
   /** True once the window is full and holds no `NaN`. */
   get isReady(): boolean {
-    return this.filled === this.length && this.undefinedCount === 0;
+    return this.count > this.undefinedUntil;
   }
 
   /** Adds one value and returns the average of the last `length` values, or `NaN` before that many. */
   update(value: number): number {
     const window = this.window;
     const slot = this.next;
-    if (this.filled === this.length) {
-      const old = window[slot] as number;
-      if (!Number.isNaN(old)) this.sum -= old;
-      else this.undefinedCount--;
-    } else {
-      this.filled++;
+    let v = value;
+    if (Number.isNaN(v)) {
+      // Stored as 0 so the running sum stays finite; the output is NaN while it is in the window.
+      this.undefinedUntil = this.count + this.length;
+      v = 0;
     }
-    window[slot] = value;
-    if (!Number.isNaN(value)) this.sum += value;
-    else this.undefinedCount++;
+    // The window starts zero-filled, so the same subtraction serves the warm-up.
+    this.sum += v - (window[slot] as number);
+    window[slot] = v;
+    this.count++;
     if (slot + 1 === this.length) {
       this.next = 0;
-      this.resum();
+      if (++this.laps === this.lapsPerResum) this.resum();
     } else {
       this.next = slot + 1;
     }
-    return this.filled === this.length && this.undefinedCount === 0 ? this.sum / this.length : Number.NaN;
+    return this.count > this.undefinedUntil ? this.sum / this.length : Number.NaN;
   }
 
   /** Forgets every value. */
   reset(): void {
     this.window.fill(0);
     this.next = 0;
-    this.filled = 0;
+    this.count = 0;
     this.sum = 0;
-    this.undefinedCount = 0;
+    this.undefinedUntil = this.length - 1;
+    this.laps = 0;
   }
 
   /** A plain copy of the window and running sums. */
@@ -123,9 +130,10 @@ export class SMA implements Indicator<number, number, SMAState> {
     return {
       window: Array.from(this.window),
       next: this.next,
-      filled: this.filled,
+      count: this.count,
       sum: this.sum,
-      undefinedCount: this.undefinedCount,
+      undefinedUntil: this.undefinedUntil,
+      laps: this.laps,
     };
   }
 
@@ -134,24 +142,24 @@ export class SMA implements Indicator<number, number, SMAState> {
     requireStateRecord('SMA', state);
     const window = requireNumberArray('SMA', state, 'window', this.length);
     const next = requireCountField('SMA', state, 'next', 0, this.length - 1);
-    const filled = requireCountField('SMA', state, 'filled', 0, this.length);
+    const count = requireCountField('SMA', state, 'count', 0, Number.MAX_SAFE_INTEGER);
     const sum = requireNumberField('SMA', state, 'sum');
-    const undefinedCount = requireCountField('SMA', state, 'undefinedCount', 0, this.length);
+    const undefinedUntil = requireCountField('SMA', state, 'undefinedUntil', 0, Number.MAX_SAFE_INTEGER);
+    const laps = requireCountField('SMA', state, 'laps', 0, this.lapsPerResum - 1);
     this.window.set(window);
     this.next = next;
-    this.filled = filled;
+    this.count = count;
     this.sum = sum;
-    this.undefinedCount = undefinedCount;
+    this.undefinedUntil = undefinedUntil;
+    this.laps = laps;
   }
 
-  // Once per lap of the ring: replaces the running sum by a fresh sum of the window, bounding drift.
+  // Replaces the running sum by a fresh sum of the window, bounding drift.
   private resum(): void {
+    this.laps = 0;
     let sum = 0;
     const window = this.window;
-    for (let i = 0; i < this.filled; i++) {
-      const v = window[i] as number;
-      if (!Number.isNaN(v)) sum += v;
-    }
+    for (let i = 0; i < this.length; i++) sum += window[i] as number;
     this.sum = sum;
   }
 }
