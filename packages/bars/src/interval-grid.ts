@@ -74,8 +74,9 @@ class ZonedDayGrid implements IntervalGrid {
     return zonedWallTimeToUtc(this.timeZone, dayNumber * dayMs + this.dayStartMs);
   }
 
+  /** Multi-day buckets count whole days from 1970-01-01; `%` is made non-negative for earlier dates. */
   private firstDayOfBucket(dayNumber: number): number {
-    return dayNumber - ((((dayNumber % this.days) + this.days) % this.days) as number);
+    return dayNumber - (((dayNumber % this.days) + this.days) % this.days);
   }
 
   bucketStart(time: number): number {

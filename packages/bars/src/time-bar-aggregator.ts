@@ -145,7 +145,8 @@ export function createBarAggregator(options: BarAggregatorOptions): BarAggregato
   return {
     timeframes,
     push(tick: Tick): boolean {
-      if (sink.head < sink.pending.length) sink.deliver(onBar);
+      // head is non-zero only when an onBar call threw: deliver what is still queued first.
+      if (sink.head !== 0) sink.deliver(onBar);
       const code = engine.offerTick(tick.timestamp, tick.price, tick.size);
       if (sink.pending.length !== 0) sink.deliver(onBar);
       if (code === ACCEPTED) return true;
