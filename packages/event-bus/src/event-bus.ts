@@ -4,7 +4,7 @@
  * modules and use only the public `EventBus` interface.
  *
  * Delivery does not go through `eventemitter3.emit`: isolating each handler needs a try/catch per call, and
- * wrapping every listener in an isolating trampoline measured 1.4–1.7× raw eventemitter3 per publish (see
+ * wrapping every listener in an isolating trampoline measured 1.3–1.7× raw eventemitter3 per publish (see
  * docs/event-bus.md). Instead each topic keeps a copy-on-write array of subscriptions, which gives the same
  * snapshot semantics eventemitter3 has, and the loop below calls them directly. eventemitter3 carries the
  * bus's control channel (failure reports) and is the reference the property test holds the bus equivalent to.
