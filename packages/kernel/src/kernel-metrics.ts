@@ -100,6 +100,21 @@ export function createKernelMetrics(source: MetricsSource): KernelMetrics {
       this.set(source.busStatistics()?.queueDepth ?? 0);
     },
   });
+  new Gauge({
+    name: 'algospace_bus_dispatch_latency_seconds',
+    help: "The bus's own sampled latency from publish to handler call, over its recent window.",
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const latency = source.busStatistics()?.latency;
+      if (latency === undefined || latency.count === 0) return;
+      this.set({ quantile: '0.5' }, latency.p50Us / 1e6);
+      this.set({ quantile: '0.9' }, latency.p90Us / 1e6);
+      this.set({ quantile: '0.99' }, latency.p99Us / 1e6);
+      this.set({ quantile: '1' }, latency.maxUs / 1e6);
+    },
+  });
   const latency = new SampledLatencyHistogram(
     'algospace_bus_handler_duration_seconds',
     'Sampled handler execution time (one call in N), per topic and subscribing component.',

@@ -70,10 +70,15 @@ describe('monitoring server', () => {
     const trades = new Counter({ name: 'app_trades_total', help: 'Trades.', registers: [kernel.metrics] });
     trades.inc(3);
     await kernel.start();
+    kernel.bus.subscribe('tick', () => {});
+    for (let n = 0; n < 4096; n++) kernel.bus.publish('tick', n);
     const { body } = await get(kernel.monitoringAddress()!.port, '/metrics');
     expect(body).toMatch(/^app_trades_total 3$/m);
     expect(body).toMatch(/^algospace_kernel_state\{state="running"\} 1$/m);
     expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds [\d.e-]+$/m);
+    expect(body, 'the bus times one handler call in 1024 by default').toMatch(
+      /^algospace_bus_dispatch_latency_seconds\{quantile="0\.99"\} [\d.e-]+$/m,
+    );
     await kernel.stop();
   });
 

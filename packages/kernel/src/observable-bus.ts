@@ -46,6 +46,14 @@ export interface BusStatistics {
   >;
   /** Events waiting in the bus's queue (queued mode). */
   readonly queueDepth: number;
+  /** The bus's own sampled publish → handler latency, in microseconds, when it measures one. */
+  readonly latency?: {
+    readonly count: number;
+    readonly p50Us: number;
+    readonly p90Us: number;
+    readonly p99Us: number;
+    readonly maxUs: number;
+  };
 }
 
 /** Subscription options of the bus contract. */
