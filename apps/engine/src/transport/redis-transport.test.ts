@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithMarketData, marketDataPath } from '../../../../test-support/market-data.js';
 
 const bin = fileURLToPath(new URL('../../bin/algospace.js', import.meta.url));
@@ -35,6 +35,66 @@ function comparable(dir: string): Record<string, unknown> {
   return { ...rest, run: { ...results.run, role: '(role)' } };
 }
 
+interface SplitCase {
+  /** Names the case and its Redis prefix. */
+  readonly name: string;
+  /** `--data FILE`, or none for the built-in simulator. */
+  readonly data: readonly string[];
+  /** Extra YAML for the config file both runs share. */
+  readonly configYaml: string;
+  readonly first: 'ingest' | 'strategy';
+  readonly urlFrom: 'flag' | 'config';
+}
+
+/** Runs a case in one process and split over Redis; returns both results.json minus timing and role. */
+async function singleAndSplit(splitCase: SplitCase) {
+  const { name, data, first, urlFrom } = splitCase;
+  const prefix = `algospace-test:split:${process.pid}:${name}`;
+  const config = join(work, `${name}.yaml`);
+  writeFileSync(
+    config,
+    `${splitCase.configYaml}output:\n  report: false\n  progress: off\ntransport:\n  redis:\n    prefix: ${prefix}\n${urlFrom === 'config' ? `    url: ${redisUrl}\n` : ''}`,
+  );
+  const transport = urlFrom === 'flag' ? ['--transport-redis', redisUrl] : [];
+  const single = join(work, `${name}-single`);
+  const split = join(work, `${name}-split`);
+
+  const alone = await algospace(['backtest', ...data, '--out', single, '--config', config]);
+  expect(alone.code, alone.stderr).toBe(0);
+
+  const strategyArgs = ['backtest', '--role', 'strategy', ...transport, '--out', split, '--config', config];
+  const ingestArgs = [
+    'backtest',
+    '--role',
+    'ingest',
+    ...transport,
+    ...data,
+    '--out',
+    join(work, `${name}-ingest`),
+    '--config',
+    config,
+  ];
+  let strategy: ReturnType<typeof algospace>;
+  let ingest: Awaited<ReturnType<typeof algospace>>;
+  if (first === 'strategy') {
+    strategy = algospace(strategyArgs);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    ingest = await algospace(ingestArgs);
+  } else {
+    ingest = await algospace(ingestArgs);
+    strategy = algospace(strategyArgs);
+  }
+  const strategyRun = await strategy;
+  expect(ingest.code, ingest.stderr).toBe(0);
+  expect(strategyRun.code, strategyRun.stderr).toBe(0);
+
+  const redis = new Redis(redisUrl);
+  const left = await redis.keys(`${prefix}:*`);
+  redis.disconnect();
+  expect(left, 'the strategy role cleans up the completed run').toEqual([]);
+  return { single: comparable(single), split: comparable(split) };
+}
+
 describeWithMarketData(
   'the engine split into ingest and strategy processes over Redis',
   [ES_TRADES, BTC_BARS],
@@ -44,78 +104,47 @@ describeWithMarketData(
       [BTC_BARS, 'ingest', 'config'],
     ] as const) {
       it(`writes the single-process results.json for ${file} (${first} started first, URL from the ${urlFrom})`, async () => {
-        const prefix = `algospace-test:split:${process.pid}:${file.slice(0, 6)}`;
-        const config = join(work, `${file}.yaml`);
-        writeFileSync(
-          config,
-          `output:\n  report: false\n  progress: off\ntransport:\n  redis:\n    prefix: ${prefix}\n${urlFrom === 'config' ? `    url: ${redisUrl}\n` : ''}`,
+        const { single, split } = await singleAndSplit({
+          name: file.slice(0, 6),
+          data: ['--data', marketDataPath(file)],
+          configYaml: '',
+          first,
+          urlFrom,
+        });
+        expect(split, 'the split run equals the single-process run apart from timing and role').toStrictEqual(
+          single,
         );
-        const transport = urlFrom === 'flag' ? ['--transport-redis', redisUrl] : [];
-        const single = join(work, `${file}-single`);
-        const split = join(work, `${file}-split`);
-        const data = marketDataPath(file);
-
-        const alone = await algospace(['backtest', '--data', data, '--out', single, '--config', config]);
-        expect(alone.code, alone.stderr).toBe(0);
-
-        const strategyArgs = [
-          'backtest',
-          '--role',
-          'strategy',
-          ...transport,
-          '--out',
-          split,
-          '--config',
-          config,
-        ];
-        const ingestArgs = [
-          'backtest',
-          '--role',
-          'ingest',
-          ...transport,
-          '--data',
-          data,
-          '--out',
-          join(work, `${file}-ingest`),
-          '--config',
-          config,
-        ];
-        let strategy: ReturnType<typeof algospace>;
-        let ingest: Awaited<ReturnType<typeof algospace>>;
-        if (first === 'strategy') {
-          strategy = algospace(strategyArgs);
-          await new Promise((resolve) => setTimeout(resolve, 1_500));
-          ingest = await algospace(ingestArgs);
-        } else {
-          ingest = await algospace(ingestArgs);
-          strategy = algospace(strategyArgs);
-        }
-        const strategyRun = await strategy;
-        expect(ingest.code, ingest.stderr).toBe(0);
-        expect(strategyRun.code, strategyRun.stderr).toBe(0);
-
-        const expected = comparable(single);
         expect(
-          comparable(split),
-          'the split run equals the single-process run apart from timing and role',
-        ).toStrictEqual(expected);
-        expect(
-          (expected.bars as Record<string, number>)['5m'],
+          (single.bars as Record<string, number>)['5m'],
           'the input produced bars to carry',
         ).toBeGreaterThan(0);
-        const redis = new Redis(redisUrl);
-        const left = await redis.keys(`${prefix}:*`);
-        redis.disconnect();
-        expect(left, 'the strategy role cleans up the completed run').toEqual([]);
+        if (file === BTC_BARS)
+          expect((single.synergies as unknown[]).length, 'a month of bars detects synergies').toBeGreaterThan(
+            0,
+          );
       }, 180_000);
     }
-
-    it('refuses a split role without a Redis URL, naming both ways to give one', async () => {
-      const run = await algospace(['backtest', '--role', 'strategy', '--out', join(work, 'none')]);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain(
-        '--role strategy: expected --transport-redis URL or transport.redis.url in the config',
-      );
-    }, 60_000);
   },
 );
+
+describe('the engine split over Redis on the built-in simulator', () => {
+  it('fills the same trades on the same ticks as one process', async () => {
+    const { single, split } = await singleAndSplit({
+      name: 'sim',
+      data: [],
+      configYaml: 'data_handler:\n  simulator:\n    days: 2\n',
+      first: 'strategy',
+      urlFrom: 'flag',
+    });
+    expect(split).toStrictEqual(single);
+    expect((single.trades as unknown[]).length, 'two simulated days trade at least once').toBeGreaterThan(0);
+  }, 180_000);
+
+  it('refuses a split role without a Redis URL, naming both ways to give one', async () => {
+    const run = await algospace(['backtest', '--role', 'strategy', '--out', join(work, 'none')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '--role strategy: expected --transport-redis URL or transport.redis.url in the config',
+    );
+  }, 60_000);
+});
