@@ -130,6 +130,22 @@ describe('loadConfig: validation', () => {
     );
   });
 
+  it('phrases refinements and unions as expected …, got … too', () => {
+    const schema = z.object({
+      window: z
+        .object({ start: z.number(), end: z.number() })
+        .refine((w) => w.end > w.start, 'end must be after start'),
+      feed: z.union([z.literal('sim'), z.string().startsWith('ws://')]),
+    });
+    const error = configError(() =>
+      loadConfig({ text: 'window: {start: 5, end: 1}\nfeed: http://x\n', schema, env: {} }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'window', message: 'expected a valid value (end must be after start), got object' },
+      { path: 'feed', message: 'expected a string starting with "ws://", got string "http://x"' },
+    ]);
+  });
+
   it('reports unknown keys of plain z.object schemas, with a suggestion for a likely typo', () => {
     const error = configError(() =>
       loadConfig({ text: 'mode: paper\nrisk:\n  max_postion: 2\nextra: 1\n', schema: riskSchema, env: {} }),

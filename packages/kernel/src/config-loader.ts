@@ -382,6 +382,25 @@ interface ZodIssueLike {
   readonly inclusive?: boolean;
   readonly format?: string;
   readonly divisor?: number | bigint;
+  readonly prefix?: string;
+  readonly suffix?: string;
+  readonly includes?: string;
+  readonly pattern?: string;
+}
+
+function describeFormat(issue: ZodIssueLike): string {
+  switch (issue.format) {
+    case 'starts_with':
+      return `a string starting with ${JSON.stringify(issue.prefix)}`;
+    case 'ends_with':
+      return `a string ending with ${JSON.stringify(issue.suffix)}`;
+    case 'includes':
+      return `a string containing ${JSON.stringify(issue.includes)}`;
+    case 'regex':
+      return `a string matching ${issue.pattern}`;
+    default:
+      return issue.format === undefined ? 'a formatted string' : `a valid ${issue.format}`;
+  }
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -428,12 +447,17 @@ function describeZodIssue(raw: unknown, input: unknown): ConfigIssue[] {
       return [{ path, message: `expected ${subject} ${relation} ${String(bound)}, ${got}` }];
     }
     case 'invalid_format':
-      return [{ path, message: `expected ${issue.format ?? 'a formatted string'}, ${got}` }];
+      return [{ path, message: `expected ${describeFormat(issue)}, ${got}` }];
     case 'not_multiple_of':
       return [{ path, message: `expected a multiple of ${String(issue.divisor)}, ${got}` }];
     default: {
       const reason = issue.message.replace(/^Invalid input:?\s*/i, '');
-      const expected = reason.startsWith('expected') ? reason : `expected ${reason || 'a valid value'}`;
+      // A refinement's own message ("end must be after start") reads best as the reason a value was refused.
+      const expected = reason.startsWith('expected')
+        ? reason
+        : reason === ''
+          ? 'expected a valid value'
+          : `expected a valid value (${reason})`;
       return [{ path, message: `${expected}, ${got}` }];
     }
   }
