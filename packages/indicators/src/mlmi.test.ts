@@ -123,6 +123,18 @@ describe('MLMI (spec §4)', () => {
     );
   });
 
+  it('rejects a state that is not an MLMI snapshot, leaving the indicator unchanged', () => {
+    const mlmi = new MLMI();
+    for (let i = 0; i < 50; i++) mlmi.update(100 + (i % 7));
+    const before = mlmi.snapshot();
+    const broken = { ...before, memoryLabel: [1] };
+    expect(() => mlmi.restore(broken)).toThrow(/MLMI restore: expected memoryLabel with/);
+    // A broken sub-state is only found after earlier parts were restored: the backup puts them back.
+    const lateBreak = { ...new MLMI().snapshot(), signalLine: { window: [], next: 0, filled: 0 } };
+    expect(() => mlmi.restore(lateBreak)).toThrow(/WMA restore/);
+    expect(mlmi.snapshot()).toEqual(before);
+  });
+
   it('rejects non-positive k and trend length naming the parameter', () => {
     expect(() => new MLMI({ k: 0 })).toThrow(/MLMI k: expected a positive integer, got 0/);
     expect(() => new MLMI({ trendLength: -2 })).toThrow(/MLMI trendLength/);

@@ -356,8 +356,21 @@ export class MLMI implements Indicator<number, MLMIOutput, MLMIState> {
     };
   }
 
-  /** Continues from a state taken by `snapshot()` on an MLMI with the same options. */
+  /**
+   * Continues from a state taken by `snapshot()` on an MLMI with the same options. On a state that does not
+   * fit, throws an `IndicatorStateError` and leaves the indicator as it was.
+   */
   restore(state: MLMIState): void {
+    const backup = this.snapshot();
+    try {
+      this.replaceState(state);
+    } catch (error) {
+      this.replaceState(backup);
+      throw error;
+    }
+  }
+
+  private replaceState(state: MLMIState): void {
     requireStateRecord('MLMI', state);
     const memorySlow = requireNumberArray('MLMI', state, 'memorySlow');
     const memoryFast = requireNumberArray('MLMI', state, 'memoryFast', memorySlow.length);

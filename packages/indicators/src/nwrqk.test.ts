@@ -154,4 +154,18 @@ describe('NWRQK direction and signals (spec §5.3–§5.6)', () => {
     expect(() => new NWRQK({ r: -1 })).toThrow(/NWRQK r/);
     expect(() => new NWRQK({ x0: 2.5 })).toThrow(/NWRQK x0/);
   });
+
+  it('rejects a snapshot taken with another x0 and stays unchanged', () => {
+    const nw = new NWRQK({ x0: 10 });
+    for (let i = 0; i < 20; i++) nw.update(100 + i);
+    const before = nw.snapshot();
+    let caught: unknown;
+    try {
+      nw.restore(new NWRQK().snapshot());
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as IndicatorsError).code).toBe('INDICATORS_INVALID_STATE');
+    expect(nw.snapshot()).toEqual(before);
+  });
 });
