@@ -338,7 +338,13 @@ export class RedisConsumer {
           continue;
         }
         this.#dedup.add(id);
-        this.#deliver(parsed.topic, payload);
+        try {
+          this.#deliver(parsed.topic, payload);
+        } catch (error) {
+          // An isolating bus never throws from publish; one that does (a recursion stop, a closed bus) has still
+          // had its handlers run as far as they could, so the entry is acknowledged like the rest of the batch.
+          this.#report(error);
+        }
         this.delivered++;
         counters.delivered++;
         commit.events?.push({
