@@ -88,10 +88,11 @@ describe('loadConfig: hostile input', () => {
     expect(error.code).toBe('KERNEL_CONFIG_SYNTAX');
     expect(error.issues.length).toBeGreaterThanOrEqual(2);
     for (const issue of error.issues) expect(issue.path).toMatch(new RegExp(`^${path}:\\d+:\\d+$`));
-    expect(error.issues.map((issue) => issue.message)).toContain('Map keys must be unique');
-    expect(error.issues.find((issue) => issue.message === 'Map keys must be unique')?.path).toBe(
-      `${path}:5:1`,
-    );
+    expect(error.issues).toContainEqual({
+      path: `${path}:5:1`,
+      message: 'expected valid YAML, got: Map keys must be unique (line 5, column 1)',
+    });
+    expect(error.message).toContain(`${path}:5:1: expected valid YAML, got: Map keys must be unique`);
   });
 
   it('does not echo a secret from the offending line of invalid YAML', () => {

@@ -156,7 +156,11 @@ function parseYaml(
       const where = position === undefined ? '' : `${position.line}:${position.col}`;
       // yaml appends a source excerpt after " at line"; it could show a secret, so only the reason is kept.
       const reason = error.message.split(/ at line \d+/)[0]?.trim() ?? error.message;
-      return { path: [file ?? '<text>', where].filter((part) => part !== '').join(':'), message: reason };
+      const at = position === undefined ? '' : ` (line ${position.line}, column ${position.col})`;
+      return {
+        path: [file ?? '<text>', where].filter((part) => part !== '').join(':'),
+        message: `expected valid YAML, got: ${reason}${at}`,
+      };
     });
     throw new ConfigError('KERNEL_CONFIG_SYNTAX', issues, { file });
   }
