@@ -38,10 +38,24 @@ import { createSynergyDetectorComponent, type SynergyDetector } from './componen
 import { camelCaseKeys, type EngineConfig } from './config/engine-config.js';
 import { addRedisTransport } from './transport/redis-transport.js';
 
-/** Which part of the pipeline this process runs. */
+/**
+ * Which part of the pipeline this process runs.
+ *
+ * @example
+ * ```ts
+ * const role: PipelineRole = 'ingest'; // DataHandler + BarGenerator only
+ * ```
+ */
 export type PipelineRole = 'all' | 'ingest' | 'strategy';
 
-/** The run mode (the kernel's). */
+/**
+ * The run mode (the kernel's).
+ *
+ * @example
+ * ```ts
+ * const mode: PipelineMode = 'paper';
+ * ```
+ */
 export type PipelineMode = 'backtest' | 'paper' | 'live';
 
 /**

@@ -210,7 +210,14 @@ export const engineConfigSchema = z.strictObject({
  */
 export type EngineConfig = z.output<typeof engineConfigSchema>;
 
-/** The default settings file shipped with the engine (`apps/engine/config/settings.yaml`). */
+/**
+ * The default settings file shipped with the engine (`apps/engine/config/settings.yaml`).
+ *
+ * @example
+ * ```ts
+ * loadEngineConfig({ path: DEFAULT_SETTINGS_PATH });
+ * ```
+ */
 export const DEFAULT_SETTINGS_PATH = fileURLToPath(new URL('../../config/settings.yaml', import.meta.url));
 
 /**
