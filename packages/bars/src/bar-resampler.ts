@@ -11,7 +11,8 @@ import {
 import type { AggregatorStats, RejectReason } from './aggregator-stats.js';
 import type { Bar } from './bar.js';
 import { BarsOptionError } from './bars-error.js';
-import { ACCEPTED, type BarSink, rejectReasonOf, TimeBarEngine } from './time-bar-engine.js';
+import { ObjectBarSink } from './object-bar-sink.js';
+import { ACCEPTED, rejectReasonOf, TimeBarEngine } from './time-bar-engine.js';
 import { parseTimeframe } from './timeframe.js';
 
 /**
@@ -88,29 +89,12 @@ export function createBarResampler(options: BarResamplerOptions): BarResampler {
     throw new BarsOptionError('sourceLabel', "'open' or 'close'", sourceLabel);
   }
   const timeframes = resolved.frames.map((f) => f.timeframe);
-  const pending: Bar[] = [];
-  const sink: BarSink = {
-    bar(frame, timestamp, open, high, low, close, volume, tickCount, synthetic) {
-      pending.push({
-        timestamp,
-        timeframe: timeframes[frame]!,
-        open,
-        high,
-        low,
-        close,
-        volume,
-        synthetic,
-        tickCount,
-      });
-    },
-  };
+  const sink = new ObjectBarSink(timeframes);
   const engine = new TimeBarEngine(resolved, sink);
   let syntheticInputsSkipped = 0;
   let lastTimeframe = '';
   let lastLength = 0;
-  const deliver = () => {
-    while (pending.length > 0) onBar(pending.shift()!);
-  };
+  const deliver = () => sink.deliver(onBar);
   const sourceLength = (bar: Bar): number => {
     if (bar.timeframe !== lastTimeframe) {
       lastLength = parseTimeframe(bar.timeframe);

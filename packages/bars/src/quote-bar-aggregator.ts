@@ -160,23 +160,27 @@ export function createQuoteBarAggregator(options: QuoteBarAggregatorOptions): Qu
   const mid = withMid ? new TimeBarEngine(quiet, midSink) : undefined;
 
   // All engines see the same accepted quotes, so their queues hold the same intervals in the same order.
+  let head = 0;
   const deliver = () => {
     const bids = bidSink.queue;
-    while (bids.length > 0) {
-      const b = bids.shift()!;
-      const a = askSink.queue.shift()!;
-      const m = mid === undefined ? undefined : midSink.queue.shift();
-      const bar: QuoteBar = {
+    while (head < bids.length) {
+      const k = head++; // advanced first: a bar whose callback threw counts as delivered
+      const m = mid === undefined ? undefined : midSink.queue[k];
+      const b = bids[k]!;
+      onBar({
         timestamp: b.timestamp,
         timeframe: b.timeframe,
         synthetic: b.synthetic,
         tickCount: b.tickCount,
         bid: b,
-        ask: a,
+        ask: askSink.queue[k]!,
         ...(m === undefined ? {} : { mid: m }),
-      };
-      onBar(bar);
+      });
     }
+    head = 0;
+    bids.length = 0;
+    askSink.queue.length = 0;
+    midSink.queue.length = 0;
   };
 
   return {

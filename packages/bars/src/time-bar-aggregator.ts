@@ -6,7 +6,8 @@ import { optionalFunction, resolveTimeBarOptions, type TimeBarOptions } from './
 import type { AggregatorStats, RejectReason } from './aggregator-stats.js';
 import type { Bar, Tick } from './bar.js';
 import { BarsOptionError } from './bars-error.js';
-import { ACCEPTED, type BarSink, rejectReasonOf, TimeBarEngine } from './time-bar-engine.js';
+import { ObjectBarSink } from './object-bar-sink.js';
+import { ACCEPTED, rejectReasonOf, TimeBarEngine } from './time-bar-engine.js';
 
 /**
  * Options of {@link createBarAggregator}: the shared {@link TimeBarOptions} plus the callbacks.
@@ -66,52 +67,6 @@ export interface BarAggregator {
   flush(): void;
   /** Counters since creation: accepted, rejected by reason, bars, gaps left unfilled. */
   stats(): AggregatorStats;
-}
-
-/** Turns engine output into `Bar` objects, queued so delivery happens after the state is consistent. */
-class ObjectBarSink implements BarSink {
-  readonly pending: Bar[] = [];
-  head = 0;
-  timeframes: readonly string[];
-
-  constructor(timeframes: readonly string[]) {
-    this.timeframes = timeframes;
-  }
-
-  bar(
-    frame: number,
-    timestamp: number,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
-    volume: number,
-    tickCount: number,
-    synthetic: boolean,
-  ): void {
-    this.pending.push({
-      timestamp,
-      timeframe: this.timeframes[frame]!,
-      open,
-      high,
-      low,
-      close,
-      volume,
-      synthetic,
-      tickCount,
-    });
-  }
-
-  deliver(onBar: (bar: Bar) => void): void {
-    const pending = this.pending;
-    while (this.head < pending.length) {
-      // Advance first: a bar whose callback threw has been delivered and must not be delivered again.
-      const bar = pending[this.head++]!;
-      onBar(bar);
-    }
-    pending.length = 0;
-    this.head = 0;
-  }
 }
 
 /**
