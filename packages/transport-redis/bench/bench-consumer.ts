@@ -2,7 +2,7 @@
  * The consumer process of the throughput benchmark. MODE=transport reads through `createRedisTransport` into
  * a local bus; MODE=raw reads the same stream with plain ioredis `XREADGROUP`/`XACK` (the peer: what Redis and
  * the client cost without the transport). Each event carries its publish time `t`; the process records
- * publish→handler latency and prints one `result {...}` line after N events.
+ * publish→handler latency and its own CPU time per event, and prints one `result {...}` line after N events.
  */
 import { createEventBus } from '@algospace/event-bus';
 import { createRedisTransport } from '@algospace/transport-redis';
@@ -15,12 +15,16 @@ const mode = process.env.MODE ?? 'transport';
 const latencies = new Float64Array(total);
 let count = 0;
 let firstAt = 0;
+let cpuAtFirst = process.cpuUsage();
 
 const now = () => performance.timeOrigin + performance.now();
 
 function record(sentAt: number): boolean {
   const at = now();
-  if (count === 0) firstAt = at;
+  if (count === 0) {
+    firstAt = at;
+    cpuAtFirst = process.cpuUsage();
+  }
   latencies[count++] = at - sentAt;
   return count === total;
 }
@@ -29,7 +33,16 @@ function report(): void {
   const sorted = latencies.slice(0, count).sort();
   const pick = (q: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  const result = { count, firstAt, lastAt: now(), p50: pick(0.5), p99: pick(0.99), max: pick(1) };
+  const cpu = process.cpuUsage(cpuAtFirst);
+  const result = {
+    count,
+    firstAt,
+    lastAt: now(),
+    p50: pick(0.5),
+    p99: pick(0.99),
+    max: pick(1),
+    cpuMicrosPerEvent: (cpu.user + cpu.system) / count,
+  };
   process.stdout.write(`result ${JSON.stringify(result)}\n`);
 }
 
