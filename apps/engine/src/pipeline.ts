@@ -115,8 +115,8 @@ export interface Pipeline {
  *
  * @example
  * ```ts
- * const { components } = buildPipeline({ mode: 'paper', role: 'ingest', config, source });
- * components.map((c) => c.name); // ['data-handler', 'bar-generator']
+ * const { components } = buildPipeline({ mode: 'paper', role: 'ingest', config, source, transportRedisUrl: 'redis://127.0.0.1:6379' });
+ * components.map((c) => c.name); // ['redis-transport', 'data-handler', 'bar-generator']
  * ```
  */
 export function buildPipeline(options: PipelineOptions): Pipeline {
@@ -128,8 +128,8 @@ export function buildPipeline(options: PipelineOptions): Pipeline {
   const strategy = role === 'all' || role === 'strategy';
 
   if (strategy) {
-    // Registered first on purpose: its NEW_TICK handler must run before the BarGenerator's, so an order
-    // caused by tick k fills on tick k+1 (see execution-handler.ts).
+    // Registered first so that it is stopped last: open positions are still closed at END_OF_STREAM while
+    // the other components shut down.
     const execution = createExecutionHandlerComponent({
       slippageTicks: config.execution.slippage_ticks,
       tickSize: config.execution.tick_size,
