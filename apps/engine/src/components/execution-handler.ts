@@ -181,9 +181,9 @@ interface Position {
 }
 
 /**
- * Creates the ExecutionHandler component. It must be registered before the BarGenerator: its NEW_TICK
- * handler then runs before the bar generator's for the same tick, so an order caused by tick k is filled
- * by tick k+1, never by tick k itself (the bus delivers in subscription order).
+ * Creates the ExecutionHandler component. An order caused by tick k is filled by tick k+1, never by tick k
+ * itself: the handler subscribes to NEW_TICK when the order arrives, and a delivery in progress does not
+ * reach handlers subscribed during it.
  *
  * @example
  * ```ts
@@ -194,7 +194,8 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
   const closed: ClosedTrade[] = [];
   const pending: TradeOrder[] = [];
   let position: Position | undefined;
-  let lastTick: Tick | undefined;
+  let sawTick = false;
+  let tickSubscription: (() => void) | undefined;
   let lastTime: number | undefined;
   let lastPrice = Number.NaN;
   let ended = false;
@@ -280,7 +281,6 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
         return opened;
       };
       const onTick = (tick: Tick): void => {
-        lastTick = tick;
         lastTime = tick.timestamp;
         lastPrice = tick.price;
         const held = position;
@@ -294,16 +294,32 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
           } else if (options.maxHoldingBars > 0 && held.barsHeld >= options.maxHoldingBars) {
             close(tick.timestamp, price - direction * slippage, 'time');
           }
+          if (position === undefined && pending.length === 0) stopWatchingTicks();
           return;
         }
         const order = pending.shift();
         if (order !== undefined) open(order, tick.timestamp, tick.price);
+        else stopWatchingTicks();
       };
+      // Ticks are only watched while an order is pending or a position is open: a flat handler would pay
+      // the bus's per-delivery cost on every tick for nothing. Subscribing while tick k is being delivered
+      // does not deliver tick k (snapshot semantics), so an order caused by tick k fills on tick k+1.
+      const watchTicks = (): void => {
+        tickSubscription ??= bus.subscribe('NEW_TICK', onTick);
+      };
+      const stopWatchingTicks = (): void => {
+        tickSubscription?.();
+        tickSubscription = undefined;
+      };
+      const stopProbe = bus.subscribe('NEW_TICK', () => {
+        sawTick = true;
+        stopProbe();
+      });
       // Bar-only input (a bar file): orders fill at the open of the next real 5-minute bar, and stops and
       // targets are checked against each bar's range, the stop first when a bar reaches both (the
       // conservative reading, since the path inside a bar is unknown).
       const onBar = (bar: Bar): void => {
-        if (lastTick !== undefined) {
+        if (sawTick) {
           if (position !== undefined) position.barsHeld++;
           return;
         }
@@ -330,10 +346,14 @@ export function createExecutionHandlerComponent(options: ExecutionOptions): Exec
         }
       };
       unsubscribe.push(
-        bus.subscribe('NEW_TICK', onTick),
+        stopProbe,
+        () => stopWatchingTicks(),
         bus.subscribe('EXECUTE_TRADE', (order) => {
           if (ended) ignoredAfterEnd++;
-          else pending.push(order);
+          else {
+            pending.push(order);
+            watchTicks();
+          }
         }),
         bus.subscribe('NEW_5MIN_BAR', onBar),
       );
