@@ -98,6 +98,40 @@ describe('createRedisTransport against the shared Redis', () => {
     });
   });
 
+  it('acknowledges an entry only after the local handlers of its event ran', async () => {
+    const p = prefix('ack-after');
+    const producerBus = createEventBus<TestEvents>();
+    const consumerBus = createEventBus<TestEvents>();
+    const producer = track(
+      createRedisTransport({
+        bus: producerBus,
+        redis: sharedRedisUrl,
+        prefix: p,
+        outbound: { topics: ['bar'] },
+      }),
+    );
+    const consumer = track(
+      createRedisTransport({
+        bus: consumerBus,
+        redis: sharedRedisUrl,
+        prefix: p,
+        inbound: { topics: ['bar'], group: 'g', consumer: 'c', readCount: 64 },
+      }),
+    );
+    const ackedWhileHandling: number[] = [];
+    consumerBus.subscribe('bar', () => ackedWhileHandling.push(consumer.metrics().inbound.acknowledged));
+    await producer.start();
+    await consumer.start();
+    for (let n = 0; n < 500; n++) producerBus.publish('bar', { symbol: 'ES', n });
+    await producer.flush();
+    await waitFor(() => consumer.metrics().inbound.acknowledged === 500, '500 acknowledgements');
+    ackedWhileHandling.forEach((acknowledged, k) => {
+      expect(acknowledged, `event ${k + 1} was handled before its own acknowledgement`).toBeLessThanOrEqual(
+        k,
+      );
+    });
+  });
+
   it('writes each event as an entry with its id, producer sequence, publish time and topic', async () => {
     const p = prefix('layout');
     const bus = createEventBus<TestEvents>();
