@@ -27,7 +27,7 @@ export function packageTestConfig(overrides: ViteUserConfig = {}): ViteUserConfi
       test: {
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
-        testTimeout: 30_000,
+        testTimeout: 180_000,
         hookTimeout: 60_000,
         typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
       },

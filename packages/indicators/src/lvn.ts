@@ -368,7 +368,7 @@ function requireUnitInterval(parameter: string, value: unknown): number {
 }
 
 /**
- * Column-wise input of {@link lvnBatch}: four index-aligned arrays of equal length.
+ * Column-wise input of {@link LVN.batch}: four index-aligned arrays of equal length.
  *
  * @example
  * ```ts
@@ -387,7 +387,7 @@ export interface HlcvColumns {
 }
 
 /**
- * Index-aligned LVN outputs of {@link lvnBatch}: `NaN` where the value is ⊥.
+ * Index-aligned LVN outputs of {@link LVN.batch}: `NaN` where the value is ⊥.
  *
  * @example
  * ```ts
