@@ -141,7 +141,7 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
       progress = startProgress({
         style: config.output.progress,
         stream: stderr,
-        unit: 'records',
+        unit: options.source?.type === 'file' ? 'records' : 'ticks',
         sample: () => ({ records: dataHandler.records(), fraction: dataHandler.progress() }),
       });
     }

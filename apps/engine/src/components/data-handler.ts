@@ -77,7 +77,7 @@ export type DataSource =
 export interface DataHandlerReport {
   /** `file`, `simulator`, `memory` or `websocket`. */
   readonly source: DataSource['type'];
-  /** Human label: the file name, `SIMULATED market`, or the feed URL. */
+  /** Human label: the file name, `built-in seeded market simulator`, or the feed URL. */
   readonly label: string;
   /** `trades`, `quotes`, `bars` (file), `trades` (simulator and feed). */
   readonly kind: string;
@@ -266,7 +266,7 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
             ? {}
             : { days: Number.POSITIVE_INFINITY, startTime: Math.floor(Date.now() / 1000) * 1000 }),
         });
-        const label = 'SIMULATED market (built-in seeded simulator)';
+        const label = 'built-in seeded market simulator';
         const finish = (reason: string): void => {
           end(reason);
           resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: reason });
@@ -347,7 +347,7 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
         timer = undefined;
         resolveDone({
           source: 'simulator',
-          label: 'SIMULATED market (built-in seeded simulator)',
+          label: 'built-in seeded market simulator',
           kind: 'trades',
           records,
           endReason: 'stopped',
