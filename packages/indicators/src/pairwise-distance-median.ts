@@ -8,10 +8,11 @@
  * select among them. The distances are computed as `s_j − s_i` of the sorted copy, which equals
  * `|z_i − z_j|` exactly in IEEE arithmetic, so the result is bit-identical to sorting every distance.
  *
- * Allocation-free by construction: the sort and the selection are written here, and intermediate results
+ * Allocation-free by construction: the sort is written here, the selection is `selectInPlace`, and intermediate results
  * travel through a Float64Array rather than as returned doubles (a double returned from a call that is not
  * inlined is boxed on the heap, ~16 bytes a time).
  */
+import { selectInPlace } from './kth-smallest.js';
 
 /** Candidates below which bisection stops and the remaining pairs are enumerated. */
 const ENUMERATE_AT = 256;
@@ -157,38 +158,5 @@ function insertionSort(values: Float64Array, n: number): void {
       j--;
     }
     values[j + 1] = v;
-  }
-}
-
-/**
- * Hoare quickselect (median-of-three pivot): reorders `values[0 … n−1]` so that index `k` holds the value a
- * sort would put there. Returns nothing so that no double is boxed.
- */
-function selectInPlace(values: Float64Array, n: number, k: number): void {
-  let left = 0;
-  let right = n - 1;
-  while (right > left) {
-    const middle = (left + right) >>> 1;
-    const a = values[left] as number;
-    const b = values[middle] as number;
-    const c = values[right] as number;
-    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while ((values[i] as number) < pivot) i++;
-      while ((values[j] as number) > pivot) j--;
-      if (i <= j) {
-        const swap = values[i] as number;
-        values[i] = values[j] as number;
-        values[j] = swap;
-        i++;
-        j--;
-      }
-    }
-    // [left, j] ≤ pivot, [i, right] ≥ pivot, anything strictly between equals the pivot.
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
   }
 }
