@@ -398,6 +398,38 @@ describe('queued mode', () => {
     expect(bus.stats().queue).toMatchObject({ depth: 0, highWaterMark: 2 });
   });
 
+  it('gives queued events the same sequence, parent, depth and recursion accounting as published ones', async () => {
+    // Every event is sampled, so the drain takes its sampled path and its plain path in turn.
+    for (const latencySampleEvery of [0, 1]) {
+      const bus = createEventBus<Events>({ maxDepth: 2, latencySampleEvery });
+      const failures = collectFailures(bus);
+      const tapped: string[] = [];
+      bus.tap((topic, payload, sequence, parent) => tapped.push(`${sequence}<${parent} ${topic}:${payload}`));
+      bus.subscribe('tick', (n) => bus.publish('ping', n));
+      bus.subscribe('ping', (n) => bus.publish('pong', n));
+      bus.enqueue('tick', 1);
+      bus.publish('bar', 'outside');
+      bus.enqueue('tick', 2);
+      await bus.drain();
+      // Sequences count delivered events; each nested event names the event whose handler published it.
+      expect(tapped, `latencySampleEvery ${latencySampleEvery}`).toEqual([
+        '1<0 bar:outside',
+        '2<0 tick:1',
+        '3<2 ping:1',
+        '4<0 tick:2',
+        '5<4 ping:2',
+      ]);
+      // Depth 2 is the limit: the queued tick is depth 1, its ping depth 2, the pong from there is refused.
+      expect(failures.map((f) => (f.error as EventBusRecursionError).chain)).toEqual([
+        ['tick', 'ping', 'pong'],
+        ['tick', 'ping', 'pong'],
+      ]);
+      expect(failures.map((f) => f.sequence)).toEqual([3, 5]);
+      bus.publish('pong', 9);
+      expect(failures, 'after the drain the bus is back at depth 0').toHaveLength(2);
+    }
+  });
+
   it('throws a typed error under the reject policy when the queue is full, and counts the refusal', async () => {
     const bus = createEventBus<Events>({ queue: { capacity: 4, overflow: 'reject' } });
     const seen: number[] = [];

@@ -688,22 +688,54 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     if (ring.size > highWaterMark) highWaterMark = ring.size;
   }
 
+  // The queue's hot path: one flat loop over the ring's arrays. A drain turn always starts from the event loop
+  // (a microtask or setImmediate), outside any delivery, so the per-event save/restore that `deliver` does for
+  // nested publishes is done once per turn here; the delivery loop itself is `deliver`'s, inlined by hand.
   function drainTurn(): void {
     drainScheduled = false;
     draining = true;
     if (waiterHead !== waiters.length) admitWaiters();
+    const { topics: slots, payloads, parents, mask } = ring;
     let budget = batchSize;
+    cursor.depth = 1;
     while (ring.size !== 0 && budget !== 0) {
-      const state = ring.frontTopic;
-      const payload = ring.frontPayload;
-      const parent = ring.frontParent;
-      const stamp = ring.frontStamp;
-      ring.shift();
+      const head = ring.head;
+      const state = slots[head] as TopicState;
+      const payload = payloads[head];
+      const parent = parents[head] as number;
+      payloads[head] = undefined;
+      ring.head = (head + 1) & mask;
+      ring.size--;
       budget--;
-      if (stamp !== 0) deliverSampled(state, payload, parent, stamp);
-      else deliver(state, payload, parent);
+      if (parent < 0) {
+        cursor.depth = 0;
+        deliverSampled(state, payload, -parent - 1, ring.stamps[head] as number);
+        cursor.depth = 1;
+      } else {
+        const sequence = ++cursor.lastSequence;
+        if (taps.length !== 0) runTaps(state.name, payload, sequence, parent);
+        cursor.currentSequence = sequence;
+        // Usually the same topic as the last event: a compare is cheaper than a pointer store.
+        if (topicStack[0] !== state.name) topicStack[0] = state.name;
+        const subscriptions = state.subscriptions;
+        for (let i = 0; i < subscriptions.length; i++) {
+          const subscription = subscriptions[i] as Subscription;
+          if (!subscription.active) continue;
+          running = subscription;
+          state.delivered++;
+          try {
+            const result = subscription.handler(payload);
+            if (result !== undefined) watch(subscription, result, sequence);
+          } catch (error) {
+            fail(subscription, error, 'threw', sequence);
+          }
+        }
+      }
       if (waiterHead !== waiters.length) admitWaiters();
     }
+    cursor.depth = 0;
+    cursor.currentSequence = 0;
+    running = undefined;
     draining = false;
     if (ring.size !== 0) {
       drainScheduled = true;
@@ -721,6 +753,36 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     for (const resolve of resolved) resolve();
   }
 
+  // Out of line so `enqueue` stays small enough to inline into the producer's loop.
+  function overflowed(state: TopicState, payload: unknown): Promise<void> | undefined {
+    if (overflow === 'reject') {
+      state.dropped++;
+      queueRejected++;
+      throw new EventBusQueueFullError(state.name, ring.capacity);
+    }
+    if (overflow === 'wait') {
+      const parent = cursor.currentSequence;
+      scheduleDrain();
+      return new Promise<void>((resolve) => {
+        waiters.push({ state, payload, parent, resolve });
+      });
+    }
+    const dropped = ring.frontTopic;
+    const droppedTopic = dropped.name;
+    ring.shift();
+    dropped.dropped++;
+    queueDropped++;
+    report({
+      topic: droppedTopic,
+      handlerName: '(queue)',
+      error: new EventBusEventDroppedError(droppedTopic, ring.capacity),
+      critical: false,
+      kind: 'dropped',
+      sequence: 0,
+    });
+    return undefined;
+  }
+
   function enqueue(topic: string, payload: unknown): void | Promise<void> {
     const state = topics[topic] ?? topicState(topic);
     state.published++;
@@ -730,35 +792,12 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       stamp = performance.now();
     }
     if (ring.size === ring.capacity || waiterHead !== waiters.length) {
-      if (overflow === 'reject') {
-        state.dropped++;
-        queueRejected++;
-        throw new EventBusQueueFullError(topic, ring.capacity);
-      }
-      if (overflow === 'wait') {
-        const parent = cursor.currentSequence;
-        scheduleDrain();
-        return new Promise<void>((resolve) => {
-          waiters.push({ state, payload, parent, resolve });
-        });
-      }
-      const dropped = ring.frontTopic;
-      const droppedTopic = dropped.name;
-      ring.shift();
-      dropped.dropped++;
-      queueDropped++;
-      report({
-        topic: droppedTopic,
-        handlerName: '(queue)',
-        error: new EventBusEventDroppedError(droppedTopic, ring.capacity),
-        critical: false,
-        kind: 'dropped',
-        sequence: 0,
-      });
+      const waiting = overflowed(state, payload);
+      if (waiting !== undefined) return waiting;
     }
     ring.push(state, payload, cursor.currentSequence, stamp);
     if (ring.size > highWaterMark) highWaterMark = ring.size;
-    scheduleDrain();
+    if (!drainScheduled) scheduleDrain();
     return undefined;
   }
 

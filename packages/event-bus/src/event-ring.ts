@@ -1,20 +1,24 @@
 /**
- * The bounded FIFO behind queued mode: a power-of-two ring buffer stored as parallel arrays (topic reference,
+ * The bounded FIFO behind queued mode: a power-of-two ring buffer stored as parallel arrays (topic record,
  * payload, parent sequence, and a sample timestamp read only for the rare sampled event), so enqueueing and
- * dequeueing allocate nothing. Overflow policy lives in the bus, not here.
+ * dequeueing allocate nothing. Overflow policy lives in the bus, not here. The arrays are exposed (to the bus
+ * only: this module is not exported) so the bus's drain loop reads them directly, without a call per field.
  */
 
 /** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
 export class EventRing<T> {
   readonly capacity: number;
-  private readonly mask: number;
-  private readonly topics: (T | undefined)[];
-  private readonly payloads: unknown[];
-  // Parent sequence, stored as -(parent + 1) when the slot also has a sample stamp: the common unsampled event
-  // then costs one 8-byte write and read here instead of two (a full queue does not fit in cache).
-  private readonly parents: Float64Array;
-  private readonly stamps: Float64Array;
-  private head = 0;
+  readonly mask: number;
+  readonly topics: (T | undefined)[];
+  readonly payloads: unknown[];
+  /**
+   * Parent sequence, stored as -(parent + 1) when the slot also has a sample stamp: the common unsampled event
+   * then costs one 8-byte write and read here instead of two.
+   */
+  readonly parents: Float64Array;
+  readonly stamps: Float64Array;
+  /** Slot of the oldest event. */
+  head = 0;
   size = 0;
 
   /** @param capacity - a power of two */
@@ -28,10 +32,12 @@ export class EventRing<T> {
     this.stamps = new Float64Array(capacity);
   }
 
-  /** Appends one event; the caller has checked that `size < capacity`. */
+  /** Appends one event; the caller has checked that `size < capacity`. `stamp` 0 means not sampled. */
   push(topic: T, payload: unknown, parent: number, stamp: number): void {
     const slot = (this.head + this.size) & this.mask;
-    this.topics[slot] = topic;
+    // Topic slots are not cleared on shift, so with few topics the slot usually holds this one already; a read
+    // is cheaper than a pointer store (which pays V8's write barrier).
+    if (this.topics[slot] !== topic) this.topics[slot] = topic;
     this.payloads[slot] = payload;
     if (stamp === 0) this.parents[slot] = parent;
     else {
@@ -46,25 +52,11 @@ export class EventRing<T> {
     return this.topics[this.head] as T;
   }
 
-  /** Payload of the oldest event. */
-  get frontPayload(): unknown {
-    return this.payloads[this.head];
-  }
-
-  /** Sequence number of the event whose delivery enqueued the oldest event (0: none). */
-  get frontParent(): number {
-    const parent = this.parents[this.head] as number;
-    return parent < 0 ? -parent - 1 : parent;
-  }
-
-  /** `performance.now()` at enqueue when the oldest event is sampled for latency, else 0. */
-  get frontStamp(): number {
-    return (this.parents[this.head] as number) < 0 ? (this.stamps[this.head] as number) : 0;
-  }
-
-  /** Removes the oldest event, releasing its payload for the garbage collector. */
+  /**
+   * Removes the oldest event, releasing its payload for the garbage collector. The topic slot is left as is:
+   * topic records live as long as the bus, so holding one keeps nothing alive.
+   */
   shift(): void {
-    this.topics[this.head] = undefined;
     this.payloads[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.size--;
