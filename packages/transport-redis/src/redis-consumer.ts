@@ -10,7 +10,7 @@ import { DedupWindow } from './dedup-window.js';
 import type { EventCodec } from './event-codec.js';
 import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
 import { whenReady } from './redis-connection.js';
-import { parseEntryFields } from './stream-entry.js';
+import { envelope, parseEntryEvents } from './stream-entry.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { InboundEvent, ResolvedInbound } from './transport-options.js';
 import {
@@ -25,6 +25,8 @@ type StreamReply = [stream: string, entries: StreamEntry[]][];
 /** One batch's acknowledgement, kept until Redis confirmed it. */
 interface PendingCommit {
   readonly acks: Map<string, string[]>;
+  /** Per stream, the events the acknowledged entries carry (a packed entry carries several). */
+  readonly ackedEvents: Map<string, number>;
   readonly deadLetters: { stream: string; entryId: string; problem: string; fields: string[] }[];
   readonly events: InboundEvent[] | undefined;
 }
@@ -268,6 +270,7 @@ export class RedisConsumer {
     const commitHook = this.#options.commit;
     const commit: PendingCommit = {
       acks: new Map(),
+      ackedEvents: new Map(),
       deadLetters: [],
       events: commitHook === undefined ? undefined : [],
     };
@@ -276,8 +279,10 @@ export class RedisConsumer {
       const counters = this.#streams.get(stream);
       const ids: string[] = [];
       commit.acks.set(stream, ids);
+      let events = 0;
       for (const [entryId, fields] of entries) {
         ids.push(entryId);
+        events++;
         if (fields === null) {
           this.trimmed++;
           this.#report(
@@ -288,75 +293,94 @@ export class RedisConsumer {
           );
           continue;
         }
-        if (redelivered) {
-          this.redelivered++;
-          if (claimed) this.claimed++;
-        }
-        const parsed = parseEntryFields(fields);
-        if (typeof parsed === 'string') {
+        const parsedEvents = parseEntryEvents(fields);
+        if (typeof parsedEvents === 'string') {
+          if (redelivered) {
+            this.redelivered++;
+            if (claimed) this.claimed++;
+          }
           this.#deadLetter(
             commit,
             stream,
             entryId,
             fields,
-            new TransportRedisDecodeError(stream, entryId, parsed),
+            new TransportRedisDecodeError(stream, entryId, parsedEvents),
           );
           continue;
         }
-        const id = parsed.id;
-        if (this.#dedup.has(id)) {
-          this.duplicatesDropped++;
-          continue;
-        }
-        if (accepted === undefined || !accepted.has(parsed.topic)) {
-          this.ignored++;
-          this.#report(
-            new TransportRedisDecodeError(
+        events += parsedEvents.length - 1;
+        // A packed entry carries several events; a redelivered one replays them all and the dedup window drops
+        // those its handlers already saw.
+        for (const parsed of parsedEvents) {
+          if (redelivered) {
+            this.redelivered++;
+            if (claimed) this.claimed++;
+          }
+          const id = parsed.id;
+          if (this.#dedup.has(id)) {
+            this.duplicatesDropped++;
+            continue;
+          }
+          if (accepted === undefined || !accepted.has(parsed.topic)) {
+            this.ignored++;
+            this.#report(
+              new TransportRedisDecodeError(
+                stream,
+                entryId,
+                `found topic '${parsed.topic}', which this route does not accept`,
+              ),
+            );
+            continue;
+          }
+          let payload: unknown;
+          try {
+            payload = this.#codec.decode(parsed.data);
+          } catch (error) {
+            // Only this event goes to the dead letters, in the one-event layout, so replaying them never
+            // duplicates its packed neighbours.
+            this.#deadLetter(
+              commit,
               stream,
               entryId,
-              `found topic '${parsed.topic}', which this route does not accept`,
-            ),
-          );
-          continue;
-        }
-        let payload: unknown;
-        try {
-          payload = this.#codec.decode(parsed.data);
-        } catch (error) {
-          this.#deadLetter(
-            commit,
+              parsedEvents.length === 1 && fields[0] === 'e'
+                ? fields
+                : [
+                    'e',
+                    envelope(parsed.producerId, parsed.sequence, parsed.publishedAt, parsed.topic),
+                    'd',
+                    parsed.data,
+                  ],
+              new TransportRedisDecodeError(
+                stream,
+                entryId,
+                `found a payload the ${this.#codec.name} codec rejects: ${String(error)}`,
+                error,
+              ),
+            );
+            continue;
+          }
+          this.#dedup.add(id);
+          try {
+            this.#deliver(parsed.topic, payload);
+          } catch (error) {
+            // An isolating bus never throws from publish; one that does (a recursion stop, a closed bus) has
+            // still had its handlers run as far as they could, so the entry is acknowledged like the rest.
+            this.#report(error);
+          }
+          this.delivered++;
+          counters.delivered++;
+          commit.events?.push({
+            id,
+            producerId: parsed.producerId,
+            sequence: parsed.sequence,
+            topic: parsed.topic,
             stream,
             entryId,
-            fields,
-            new TransportRedisDecodeError(
-              stream,
-              entryId,
-              `found a payload the ${this.#codec.name} codec rejects: ${String(error)}`,
-              error,
-            ),
-          );
-          continue;
+            redelivered,
+          });
         }
-        this.#dedup.add(id);
-        try {
-          this.#deliver(parsed.topic, payload);
-        } catch (error) {
-          // An isolating bus never throws from publish; one that does (a recursion stop, a closed bus) has still
-          // had its handlers run as far as they could, so the entry is acknowledged like the rest of the batch.
-          this.#report(error);
-        }
-        this.delivered++;
-        counters.delivered++;
-        commit.events?.push({
-          id,
-          producerId: parsed.producerId,
-          sequence: parsed.sequence,
-          topic: parsed.topic,
-          stream,
-          entryId,
-          redelivered,
-        });
       }
+      commit.ackedEvents.set(stream, events);
     }
     await this.#commit(commit);
   }
@@ -414,8 +438,15 @@ export class RedisConsumer {
       throw failed ?? new Error('EXEC aborted');
     }
     this.#pendingCommit = undefined;
-    this.acknowledged += acks;
-    for (const [stream, ids] of commit.acks) this.#streams.get(stream).acknowledged += ids.length;
+    this.#countAcknowledged(commit);
+  }
+
+  /** Counts the events of a confirmed acknowledgement (events, not entries: a packed entry holds several). */
+  #countAcknowledged(commit: PendingCommit): void {
+    for (const [stream, events] of commit.ackedEvents) {
+      this.acknowledged += events;
+      this.#streams.get(stream).acknowledged += events;
+    }
   }
 
   /**
@@ -435,7 +466,7 @@ export class RedisConsumer {
       )) as unknown[];
       if (pending.length === 0) {
         this.#pendingCommit = undefined;
-        this.acknowledged += [...commit.acks.values()].reduce((n, list) => n + list.length, 0);
+        this.#countAcknowledged(commit);
         return;
       }
       break;

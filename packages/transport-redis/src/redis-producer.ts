@@ -8,7 +8,13 @@ import type { Redis } from 'ioredis';
 import type { EventCodec } from './event-codec.js';
 import { OutboundBuffer } from './outbound-buffer.js';
 import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
-import { APPEND_SCRIPT, envelope, producerMarksKey } from './stream-entry.js';
+import {
+  APPEND_PACKED_SCRIPT,
+  APPEND_SCRIPT,
+  envelope,
+  packEvents,
+  producerMarksKey,
+} from './stream-entry.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { ResolvedOutbound } from './transport-options.js';
 import { TransportRedisBufferFullError, TransportRedisConnectionError } from './transport-redis-error.js';
@@ -49,6 +55,7 @@ export class RedisProducer {
   readonly #maxLen: string;
   #sequence = 0;
   #scriptSha = '';
+  #packedScriptSha = '';
   #scheduled = false;
   #failures = 0;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -110,7 +117,12 @@ export class RedisProducer {
   /** Loads the append script (after every (re)connect: a restarted Redis has an empty script cache). */
   async #loadScript(): Promise<void> {
     try {
-      this.#scriptSha = (await this.#connection.script('LOAD', APPEND_SCRIPT)) as string;
+      const [single, packed] = await Promise.all([
+        this.#connection.script('LOAD', APPEND_SCRIPT) as Promise<string>,
+        this.#connection.script('LOAD', APPEND_PACKED_SCRIPT) as Promise<string>,
+      ]);
+      this.#packedScriptSha = packed;
+      this.#scriptSha = single;
     } catch (error) {
       this.#report(
         new TransportRedisConnectionError(
@@ -202,18 +214,19 @@ export class RedisProducer {
     const buffer = this.#buffer;
     const pipeline = this.#connection.pipeline();
     // Group the batch by stream, keeping each stream's events in sequence order. Most batches hold one stream.
+    // Per stream: the sequence before the batch, then (sequence, envelope, data) per event.
     const groups = new Map<string, (string | number)[]>();
     const lastByStream = new Map<string, number>();
     for (let i = 0; i < count; i++) {
       const slot = buffer.slot(buffer.sent + i);
       const stream = buffer.streams[slot] as string;
-      let args = groups.get(stream);
-      if (args === undefined) {
-        args = [this.producerId, this.#maxLen, MARK_TTL_MS, this.#lastSent.get(stream) ?? 0];
-        groups.set(stream, args);
+      let events = groups.get(stream);
+      if (events === undefined) {
+        events = [this.#lastSent.get(stream) ?? 0];
+        groups.set(stream, events);
       }
       const sequence = buffer.sequences[slot] as number;
-      args.push(
+      events.push(
         sequence,
         envelope(
           this.producerId,
@@ -225,8 +238,37 @@ export class RedisProducer {
       );
       lastByStream.set(stream, sequence);
     }
-    for (const [stream, args] of groups)
-      pipeline.evalsha(this.#scriptSha, 2, stream, producerMarksKey(stream), ...args);
+    for (const [stream, events] of groups) {
+      const marks = producerMarksKey(stream);
+      if (this.#options.packBatches && events.length > 4) {
+        const parts: string[] = [];
+        for (let i = 1; i < events.length; i += 3)
+          parts.push(events[i + 1] as string, events[i + 2] as string);
+        pipeline.evalsha(
+          this.#packedScriptSha,
+          2,
+          stream,
+          marks,
+          this.producerId,
+          this.#maxLen,
+          MARK_TTL_MS,
+          events[0] as number,
+          lastByStream.get(stream) as number,
+          packEvents(parts),
+        );
+      } else {
+        pipeline.evalsha(
+          this.#scriptSha,
+          2,
+          stream,
+          marks,
+          this.producerId,
+          this.#maxLen,
+          MARK_TTL_MS,
+          ...events,
+        );
+      }
+    }
     for (const [stream, sequence] of lastByStream) this.#lastSent.set(stream, sequence);
     buffer.markSent(count);
     const batch: Batch = { count, generation: this.#generation, lastByStream };

@@ -16,7 +16,7 @@ export interface StreamMetrics {
   readonly published: number;
   /** Events this consumer delivered to the local bus from the stream. */
   readonly delivered: number;
-  /** Entries this consumer acknowledged on the stream. */
+  /** Events this consumer acknowledged on the stream (a packed entry counts as the events it carries). */
   readonly acknowledged: number;
   /**
    * Entries in the stream not yet delivered to this consumer's group (Redis ≥ 7 `XINFO GROUPS` lag), refreshed
@@ -65,7 +65,7 @@ export interface OutboundMetrics {
 export interface InboundMetrics {
   /** Events published into the local bus. */
   readonly delivered: number;
-  /** Entries acknowledged (`XACK`) after their handlers ran (duplicates and dead letters included). */
+  /** Events whose entries were acknowledged (`XACK`) after their handlers ran (duplicates and dead letters included; a packed entry counts as the events it carries). */
   readonly acknowledged: number;
   /** Entries read again: re-read from this consumer's pending list or claimed from another consumer. */
   readonly redelivered: number;

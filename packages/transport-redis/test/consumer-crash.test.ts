@@ -21,13 +21,22 @@ describe('a consumer process killed mid-batch and replaced', () => {
     redis.disconnect();
   });
 
-  async function publish(prefix: string): Promise<void> {
+  /**
+   * Unpacked: one event per entry, 100 entries per read. Packed: 50 events per entry, 2 entries per read, so a
+   * read still covers 100 events and the stall lands inside a packed entry (events 1 201–1 250).
+   */
+  const layouts = {
+    unpacked: { packBatches: false, eventsPerEntry: 1, readCount: 100 },
+    packed: { packBatches: true, eventsPerEntry: 50, readCount: 2 },
+  } as const;
+
+  async function publish(prefix: string, layout: (typeof layouts)[keyof typeof layouts]): Promise<void> {
     const bus = createEventBus<{ bar: { n: number } }>();
     const producer = createRedisTransport({
       bus,
       redis: sharedRedisUrl,
       prefix,
-      outbound: { topics: ['bar'] },
+      outbound: { topics: ['bar'], packBatches: layout.packBatches, maxBatchSize: layout.eventsPerEntry },
     });
     await producer.start();
     for (let n = 1; n <= N; n++) bus.publish('bar', { n });
@@ -35,66 +44,71 @@ describe('a consumer process killed mid-batch and replaced', () => {
     await producer.stop();
   }
 
-  for (const replacement of [
-    'another consumer claiming the entries',
-    'the same consumer name re-reading them',
-  ] as const) {
-    it(`hands every event to the local bus exactly once, in order, with ${replacement}`, async () => {
-      const prefix = uniquePrefix('crash');
-      prefixes.push(prefix);
-      await publish(prefix);
+  for (const [layoutName, layout] of Object.entries(layouts))
+    for (const replacement of [
+      'another consumer claiming the entries',
+      'the same consumer name re-reading them',
+    ] as const) {
+      it(`hands every event to the local bus exactly once, in order, with ${replacement} (${layoutName} entries)`, async () => {
+        const prefix = uniquePrefix('crash');
+        prefixes.push(prefix);
+        await publish(prefix, layout);
 
-      const first = startChild('consumer-process.ts', {
-        REDIS_URL: sharedRedisUrl,
-        PREFIX: prefix,
-        CONSUMER: 'a',
-        STALL_AT: String(STALL_AT),
-      });
-      await first.line('stalled');
-      const [pendingCount, , , owners] = (await redis.xpending(`${prefix}:bar`, 'g')) as [
-        number,
-        string,
-        string,
-        [string, string][],
-      ];
-      expect(pendingCount, 'the killed consumer leaves its half-handled batch pending').toBeGreaterThan(0);
-      expect(owners).toEqual([['a', String(pendingCount)]]);
-      const committedBeforeKill = await redis.llen(`${prefix}:seen`);
-      expect(committedBeforeKill, 'batches before the stalled one were committed').toBeGreaterThan(0);
-      expect(committedBeforeKill).toBeLessThan(STALL_AT);
-      first.process.kill('SIGKILL');
-      await first.exited;
+        const first = startChild('consumer-process.ts', {
+          REDIS_URL: sharedRedisUrl,
+          PREFIX: prefix,
+          CONSUMER: 'a',
+          STALL_AT: String(STALL_AT),
+          READ_COUNT: String(layout.readCount),
+        });
+        await first.line('stalled');
+        const [pendingCount, , , owners] = (await redis.xpending(`${prefix}:bar`, 'g')) as [
+          number,
+          string,
+          string,
+          [string, string][],
+        ];
+        expect(pendingCount, 'the killed consumer leaves its half-handled batch pending').toBeGreaterThan(0);
+        expect(owners).toEqual([['a', String(pendingCount)]]);
+        const committedBeforeKill = await redis.llen(`${prefix}:seen`);
+        expect(committedBeforeKill, 'batches before the stalled one were committed').toBeGreaterThan(0);
+        expect(committedBeforeKill).toBeLessThan(STALL_AT);
+        first.process.kill('SIGKILL');
+        await first.exited;
 
-      const sameName = replacement === 'the same consumer name re-reading them';
-      const second = startChild('consumer-process.ts', {
-        REDIS_URL: sharedRedisUrl,
-        PREFIX: prefix,
-        CONSUMER: sameName ? 'a' : 'b',
-        CLAIM_IDLE_MS: '200',
-      });
-      await second.line('started');
-      let seen = 0;
-      const deadline = Date.now() + 30_000;
-      while (seen < N && Date.now() < deadline) {
-        seen = await redis.llen(`${prefix}:seen`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      second.process.kill('SIGTERM');
-      const metricsLine = await second.line('metrics ');
-      await second.exited;
-      const metrics = JSON.parse(metricsLine.slice('metrics '.length)) as TransportMetrics;
+        const sameName = replacement === 'the same consumer name re-reading them';
+        const second = startChild('consumer-process.ts', {
+          REDIS_URL: sharedRedisUrl,
+          PREFIX: prefix,
+          CONSUMER: sameName ? 'a' : 'b',
+          CLAIM_IDLE_MS: '200',
+          READ_COUNT: String(layout.readCount),
+        });
+        await second.line('started');
+        let seen = 0;
+        const deadline = Date.now() + 30_000;
+        while (seen < N && Date.now() < deadline) {
+          seen = await redis.llen(`${prefix}:seen`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        second.process.kill('SIGTERM');
+        const metricsLine = await second.line('metrics ');
+        await second.exited;
+        const metrics = JSON.parse(metricsLine.slice('metrics '.length)) as TransportMetrics;
 
-      const sequences = (await redis.lrange(`${prefix}:seen`, 0, -1)).map(Number);
-      expect(sequences, 'each event committed once, in stream order').toEqual(
-        Array.from({ length: N }, (_, i) => i + 1),
-      );
-      expect(metrics.inbound.redelivered, 'the dead consumer’s pending entries were delivered again').toBe(
-        pendingCount,
-      );
-      expect(metrics.inbound.claimed).toBe(sameName ? 0 : pendingCount);
-      expect(metrics.inbound.delivered).toBe(N - committedBeforeKill);
-      const [left] = (await redis.xpending(`${prefix}:bar`, 'g')) as [number];
-      expect(left, 'nothing left pending').toBe(0);
-    }, 90_000);
-  }
+        const sequences = (await redis.lrange(`${prefix}:seen`, 0, -1)).map(Number);
+        expect(sequences, 'each event committed once, in stream order').toEqual(
+          Array.from({ length: N }, (_, i) => i + 1),
+        );
+        // Every event of every pending entry is replayed, the ones handled before the kill included: their
+        // handlers' effects were never committed (the commit hook runs with the acknowledgement).
+        expect(metrics.inbound.redelivered, 'the dead consumer’s pending entries were delivered again').toBe(
+          pendingCount * layout.eventsPerEntry,
+        );
+        expect(metrics.inbound.claimed).toBe(sameName ? 0 : pendingCount * layout.eventsPerEntry);
+        expect(metrics.inbound.delivered).toBe(N - committedBeforeKill);
+        const [left] = (await redis.xpending(`${prefix}:bar`, 'g')) as [number];
+        expect(left, 'nothing left pending').toBe(0);
+      }, 90_000);
+    }
 });

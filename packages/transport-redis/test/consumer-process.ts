@@ -2,7 +2,7 @@
  * A consumer in its own process, for the crash tests. It reads `<PREFIX>:bar` as consumer `CONSUMER` of group
  * `g` and records each delivered event's sequence number in `<PREFIX>:seen` through the commit hook (so the
  * record commits atomically with the acknowledgement). When it meets sequence `STALL_AT` it prints `stalled`
- * and blocks inside the handler, mid-batch, until the test kills it. On SIGTERM it stops and prints its metrics.
+ * and blocks inside the handler, mid-batch (mid-entry when entries are packed), until the test kills it. On SIGTERM it stops and prints its metrics.
  */
 import { createEventBus } from '@algospace/event-bus';
 import { createRedisTransport } from '@algospace/transport-redis';
@@ -23,7 +23,7 @@ const transport = createRedisTransport({
     topics: ['bar'],
     group: 'g',
     consumer: env('CONSUMER'),
-    readCount: 100,
+    readCount: Number(env('READ_COUNT', '100')),
     claimIdleMs: Number(env('CLAIM_IDLE_MS', '30000')),
     claimIntervalMs: 200,
     commit: (tx, events) => {
