@@ -57,6 +57,27 @@ describe('reading tick files', () => {
     expect(ticks).toHaveLength(2);
   });
 
+  it('reads rows and multi-byte characters that straddle read chunks, and a last row without a newline', async () => {
+    // 60 000 rows of ~40 bytes span several 512 KiB read chunks; the symbol column holds a two-byte 'é' and a
+    // three-byte '€', so some chunk boundary falls inside a row (and likely inside a character).
+    const rows = Array.from(
+      { length: 60_000 },
+      (_, i) => `2024-01-02T10:00:00Z,${4800 + (i % 100) / 4},${i + 1},é€`,
+    );
+    const text = `timestamp,price,size,symbol\n${rows.join('\n')}`;
+    const { report, ticks } = await read(file(text), {
+      layout: { symbol: { column: 'symbol', value: 'é€' } },
+    });
+    expect(report.rows).toBe(60_000);
+    expect(report.filtered).toBe(0);
+    expect(ticks).toHaveLength(60_000);
+    expect(ticks[59_999]).toEqual({
+      timestamp: Date.UTC(2024, 0, 2, 10),
+      price: 4800 + 99 / 4,
+      size: 60_000,
+    });
+  });
+
   it('reads NDJSON with the same column names', async () => {
     const path = file(
       '{"time":"2024-01-02T10:00:00Z","price":4800.25,"qty":2}\n{"time":1704189601000,"price":"4800.5","qty":1}\n',
