@@ -473,7 +473,13 @@ export function connectToMainBus<Events extends object>(
     port.off('message', onMessage);
   };
 
-  const publish = (topic: string, payload: unknown, transfer?: readonly TransferListItem[]): void => {
+  // The topic of the previous publish, so a producer that publishes one topic many times in a row (the common
+  // case) skips the Map lookup.
+  let lastTopic: string | undefined;
+  let lastId = 0;
+  let lastCodec: AnyCodec | undefined;
+
+  const selectTopic = (topic: string): void => {
     let id = topicIds.get(topic);
     if (id === undefined) {
       id = topicIds.size;
@@ -484,8 +490,19 @@ export function connectToMainBus<Events extends object>(
       if (newTopics === undefined) newTopics = [announced];
       else newTopics.push(announced);
     }
-    ids[count++] = id;
-    const codec = topicCodecs[id];
+    lastTopic = topic;
+    lastId = id;
+    lastCodec = topicCodecs[id];
+  };
+
+  const flushLater = (): void => {
+    if (flushScheduled) send(false);
+  };
+
+  const publish = (topic: string, payload: unknown, transfer?: readonly TransferListItem[]): void => {
+    if (topic !== lastTopic) selectTopic(topic);
+    ids[count++] = lastId;
+    const codec = lastCodec;
     if (codec === undefined) objects.push(payload);
     else {
       codec.encode(payload, numbers as Float64Array, numberAt);
@@ -495,9 +512,7 @@ export function connectToMainBus<Events extends object>(
     if (count === batchSize) send(false);
     else if (!flushScheduled) {
       flushScheduled = true;
-      queueMicrotask(() => {
-        if (flushScheduled) send(false);
-      });
+      queueMicrotask(flushLater);
     }
   };
 
