@@ -1,6 +1,6 @@
 /**
  * Throughput and latency of one producer process → one consumer process through a local Redis: the transport
- * with batching, without batching (one event per round trip), and the peer, plain ioredis pipelined XADD /
+ * with batching (packed entries, and with packing off), without batching (one event per round trip), and the peer, plain ioredis pipelined XADD /
  * XREADGROUP / XACK without the transport's guarantees. Prints a table with ratios and writes
  * bench/results.json. Run: `pnpm --filter @algospace/transport-redis bench` (REDIS_URL to use another server).
  */
@@ -76,7 +76,13 @@ async function cleanup(prefix: string): Promise<void> {
 }
 
 /** Publishes `total` events, as fast as the buffer allows (`ratePerSecond` 0) or paced. */
-async function runTransport(prefix: string, total: number, maxBatchSize: number, ratePerSecond: number) {
+async function runTransport(
+  prefix: string,
+  total: number,
+  maxBatchSize: number,
+  ratePerSecond: number,
+  packBatches = true,
+) {
   const bus = createEventBus<{ e: { i: number; t: number; close: number; volume: number } }>({
     latencySampleEvery: 0,
   });
@@ -84,7 +90,7 @@ async function runTransport(prefix: string, total: number, maxBatchSize: number,
     bus,
     redis: url,
     prefix,
-    outbound: { topics: ['e'], maxBatchSize, bufferLimit: 200_000 },
+    outbound: { topics: ['e'], maxBatchSize, bufferLimit: 200_000, packBatches },
   });
   await producer.start();
   const started = now();
@@ -187,6 +193,11 @@ rows.push(
   ),
 );
 rows.push(
+  await scenario('transport, batched, packing off (1 entry/event)', 'transport', size / 2, (p) =>
+    runTransport(p, size / 2, 1024, 0, false),
+  ),
+);
+rows.push(
   await scenario('peer: raw ioredis XADD pipeline 1024, flat out', 'raw', size, (p) => runRaw(p, size, 1024)),
 );
 rows.push(
@@ -205,10 +216,14 @@ rows.push(
   ),
 );
 
-const [batched, raw, unbatched] = rows;
-if (batched !== undefined && raw !== undefined && unbatched !== undefined) {
+const [batched, unpacked, raw, unbatched] = rows;
+if (batched !== undefined && unpacked !== undefined && raw !== undefined && unbatched !== undefined) {
   console.log(
-    `\ntransport batched / raw ioredis peer: ${(batched.eventsPerSecond / raw.eventsPerSecond).toFixed(2)}×`,
+    `\ntransport batched packed / packing off: ${(batched.eventsPerSecond / unpacked.eventsPerSecond).toFixed(2)}× events/s, ` +
+      `${(unpacked.redisCpuUs / batched.redisCpuUs).toFixed(1)}× less Redis time per event`,
+  );
+  console.log(
+    `transport batched / raw ioredis peer: ${(batched.eventsPerSecond / raw.eventsPerSecond).toFixed(2)}×`,
   );
   console.log(
     `transport batched / unbatched:       ${(batched.eventsPerSecond / unbatched.eventsPerSecond).toFixed(1)}×`,

@@ -466,6 +466,15 @@ describe('createRedisTransport against the shared Redis', () => {
           createRedisTransport({
             bus,
             redis: sharedRedisUrl,
+            outbound: { topics: ['bar'], packBatches: 'yes' as never },
+          }),
+        'outbound.packBatches',
+      ],
+      [
+        () =>
+          createRedisTransport({
+            bus,
+            redis: sharedRedisUrl,
             inbound: { topics: ['bar'], group: '', consumer: 'c' },
           }),
         'inbound.group',

@@ -1,8 +1,8 @@
 import { createEventBus } from '@algospace/event-bus';
 import { createRedisTransport, type TransportMetrics } from '@algospace/transport-redis';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChild } from './child-process.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startChild, type WatchedChild } from './child-process.js';
 import { deleteKeys, sharedRedisUrl, uniquePrefix } from './redis-test-support.js';
 
 const N = 2_000;
@@ -14,6 +14,13 @@ describe('a consumer process killed mid-batch and replaced', () => {
 
   beforeAll(async () => {
     redis = new Redis(sharedRedisUrl);
+  });
+
+  // A failed assertion must not leave a stalled consumer process behind.
+  const children: WatchedChild[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0))
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   });
 
   afterAll(async () => {
@@ -61,6 +68,7 @@ describe('a consumer process killed mid-batch and replaced', () => {
           STALL_AT: String(STALL_AT),
           READ_COUNT: String(layout.readCount),
         });
+        children.push(first);
         await first.line('stalled');
         const [pendingCount, , , owners] = (await redis.xpending(`${prefix}:bar`, 'g')) as [
           number,
@@ -84,6 +92,7 @@ describe('a consumer process killed mid-batch and replaced', () => {
           CLAIM_IDLE_MS: '200',
           READ_COUNT: String(layout.readCount),
         });
+        children.push(second);
         await second.line('started');
         let seen = 0;
         const deadline = Date.now() + 30_000;
