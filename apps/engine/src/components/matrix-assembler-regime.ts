@@ -4,39 +4,11 @@
  * regime model would read; the rule-based RegimeDetector reads the raw MMD vector instead. Shared mechanics
  * live in `matrix-assembler.ts`.
  */
-import type { FeatureSnapshot } from '@algospace/indicators';
+import { type FeatureSnapshot, MMD_FEATURE_NAMES } from '@algospace/indicators';
 import type { MatrixColumn } from './matrix-assembler.js';
 import { clip, MatrixAssembler, readNumber } from './matrix-assembler.js';
 import type { MatrixFeatureConfig } from './matrix-assembler-30m.js';
 import { normaliserSettings } from './matrix-assembler-30m.js';
-
-/**
- * Names of the 16 MMD vector entries (spec §8.2–§8.3), in index order; the regime matrix's first 16
- * columns are `mmd_features.<name>`.
- *
- * @example
- * ```ts
- * MMD_FEATURE_NAMES[13]; // 'vol_ratio_20_96'
- * ```
- */
-export const MMD_FEATURE_NAMES: readonly string[] = Object.freeze([
-  'P',
-  'TP',
-  'PT',
-  'PP',
-  'TTP',
-  'TPT',
-  'TPP',
-  'PTT',
-  'PTP',
-  'PPT',
-  'PPP',
-  'vol_20',
-  'vol_96',
-  'vol_ratio_20_96',
-  'mmd_48_vs_prev_48',
-  'volume_ratio_20',
-]);
 
 /**
  * The default features of the regime matrix; `mmd_features` expands to 16 columns (F = 19).
