@@ -59,6 +59,7 @@ export class RedisConsumer {
   decodeFailures = 0;
   ignored = 0;
   trimmed = 0;
+  overlapSkipped = 0;
 
   constructor(
     options: ResolvedInbound,
@@ -293,7 +294,7 @@ export class RedisConsumer {
           );
           continue;
         }
-        const parsedEvents = parseEntryEvents(fields);
+        const parsedEvents = parseEntryEvents(fields, this);
         if (typeof parsedEvents === 'string') {
           if (redelivered) {
             this.redelivered++;

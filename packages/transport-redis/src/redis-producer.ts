@@ -40,6 +40,11 @@ interface Batch {
   readonly generation: number;
   /** Last sequence number sent to each stream in this batch. */
   readonly lastByStream: Map<string, number>;
+  /**
+   * Per stream, in the order of the batch's script calls: the sequence sent before the batch, then (sequence,
+   * envelope, data) per event; kept to count the events a script skipped as already landed.
+   */
+  readonly groups: Map<string, (string | number)[]>;
 }
 
 /** Producer of one transport. */
@@ -74,6 +79,7 @@ export class RedisProducer {
   batches = 0;
   retries = 0;
   abandoned = 0;
+  resendSkipped = 0;
 
   constructor(
     producerId: string,
@@ -271,7 +277,7 @@ export class RedisProducer {
     }
     for (const [stream, sequence] of lastByStream) this.#lastSent.set(stream, sequence);
     buffer.markSent(count);
-    const batch: Batch = { count, generation: this.#generation, lastByStream };
+    const batch: Batch = { count, generation: this.#generation, lastByStream, groups };
     this.#inFlight.push(batch);
     pipeline.exec().then(
       (results) => {
@@ -279,7 +285,7 @@ export class RedisProducer {
         const failure =
           results === null ? new Error('pipeline aborted') : results.find(([error]) => error !== null)?.[0];
         if (failure != null) this.#fail(failure);
-        else this.#confirm(batch);
+        else this.#confirm(batch, results as [Error | null, unknown][]);
       },
       (error: unknown) => {
         if (batch.generation === this.#generation) this.#fail(error);
@@ -287,9 +293,18 @@ export class RedisProducer {
     );
   }
 
-  #confirm(batch: Batch): void {
+  #confirm(batch: Batch, results: readonly [Error | null, unknown][]): void {
     const buffer = this.#buffer;
     this.#inFlight.shift();
+    let call = 0;
+    for (const events of batch.groups.values()) {
+      // Each script answers the producer's mark before its append. Above the sequence this batch followed, it
+      // means a resend overlapping what had landed: the script skipped the batch's events at or below it.
+      const mark = Number(results[call++]?.[1]);
+      if (mark > (events[0] as number)) {
+        for (let i = 1; i < events.length; i += 3) if ((events[i] as number) <= mark) this.resendSkipped++;
+      }
+    }
     for (let i = 0; i < batch.count; i++) {
       this.#streams.get(buffer.streams[buffer.slot(buffer.head + i)] as string).published++;
     }

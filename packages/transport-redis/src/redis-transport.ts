@@ -343,6 +343,7 @@ export function createRedisTransport<Events extends object>(
           batches: producer?.batches ?? 0,
           retries: producer?.retries ?? 0,
           abandoned: producer?.abandoned ?? 0,
+          resendSkipped: producer?.resendSkipped ?? 0,
         },
         inbound: {
           delivered: consumer?.delivered ?? 0,
@@ -353,6 +354,7 @@ export function createRedisTransport<Events extends object>(
           decodeFailures: consumer?.decodeFailures ?? 0,
           ignored: consumer?.ignored ?? 0,
           trimmed: consumer?.trimmed ?? 0,
+          overlapSkipped: consumer?.overlapSkipped ?? 0,
         },
         streams: streams.snapshot(),
       };

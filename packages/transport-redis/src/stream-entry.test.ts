@@ -64,10 +64,20 @@ describe('packed entries', () => {
 
   it('leaves out the events at or below the mark k, which an earlier entry already carries', () => {
     const parts = [4, 5, 6].flatMap((n) => [envelope('prod', n, 0, 't'), String(n)]);
-    const parsed = parseEntryEvents(['p', packEvents(parts), 'k', '5']);
+    const tally = { overlapSkipped: 0 };
+    const parsed = parseEntryEvents(['p', packEvents(parts), 'k', '5'], tally);
     expect(parsed).toEqual([
       { id: 'prod:6', producerId: 'prod', sequence: 6, publishedAt: 0, topic: 't', data: '6' },
     ]);
+    expect(tally.overlapSkipped, '4 and 5 left out').toBe(2);
+  });
+
+  it('counts no overlap for an entry it cannot read whole', () => {
+    const tally = { overlapSkipped: 0 };
+    // Event 1 sits under the mark, event 2 overruns the value.
+    const packed = `2;7,1,7,9;${envelope('p', 1, 0, 't')}1${envelope('p', 2, 0, 't')}2`;
+    expect(unpackEvents(packed, 1, tally)).toContain('overrunning');
+    expect(tally.overlapSkipped).toBe(0);
   });
 
   it('reads one-event entries through the same function', () => {

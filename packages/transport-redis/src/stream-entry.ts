@@ -30,7 +30,8 @@
  *
  * KEYS[1] stream, KEYS[2] hash of high-water marks (field = producer id).
  * ARGV: producer id, max length (0 = uncapped), mark TTL in ms, previous, then (sequence, envelope, data) per
- * event. Returns the number of entries appended.
+ * event. Returns the producer's mark before the append: the events of the batch at or below it were skipped as
+ * already landed, which the producer counts (`outbound.resendSkipped`).
  */
 export const APPEND_SCRIPT = `
 local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
@@ -38,13 +39,11 @@ if last < tonumber(ARGV[4]) then
   return redis.error_reply('GAP producer ' .. ARGV[1] .. ' is at ' .. last .. ' on this stream, batch follows ' .. ARGV[4])
 end
 local top = last
-local appended = 0
 for i = 5, #ARGV, 3 do
   local seq = tonumber(ARGV[i])
   if seq > top then
     redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1], 'd', ARGV[i + 2])
     top = seq
-    appended = appended + 1
   end
 end
 if top > last then
@@ -54,7 +53,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if tonumber(ARGV[2]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
 end
-return appended
+return last
 `;
 
 /**
@@ -65,24 +64,22 @@ return appended
  *
  * KEYS[1] stream, KEYS[2] hash of high-water marks (field = producer id).
  * ARGV: producer id, max length (0 = uncapped), mark TTL in ms, previous, last sequence of the batch, packed
- * events. Returns the number of entries appended (0 or 1).
+ * events. Returns the producer's mark before the append, as {@link APPEND_SCRIPT} does.
  */
 export const APPEND_PACKED_SCRIPT = `
 local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if last < tonumber(ARGV[4]) then
   return redis.error_reply('GAP producer ' .. ARGV[1] .. ' is at ' .. last .. ' on this stream, batch follows ' .. ARGV[4])
 end
-local appended = 0
 if tonumber(ARGV[5]) > last then
   redis.call('XADD', KEYS[1], '*', 'p', ARGV[6], 'k', last)
   redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
-  appended = 1
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if tonumber(ARGV[2]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
 end
-return appended
+return last
 `;
 
 /**
@@ -153,12 +150,17 @@ export function parseEntryFields(fields: readonly string[]): ParsedEntry | strin
   };
 }
 
+/** Counts the events readers leave out of packed entries because they are at or below the entry's `k` mark. */
+export interface OverlapTally {
+  overlapSkipped: number;
+}
+
 /**
  * Reads the events of an entry, packed (fields `p` and `k`) or not (fields `e` and `d`), in the order they were
  * published. Events of a packed entry at or below its `k` mark were written before by an overlapping batch and
- * are left out. Returns a problem description for an entry this transport did not write.
+ * are left out, counted in `tally`. Returns a problem description for an entry this transport did not write.
  */
-export function parseEntryEvents(fields: readonly string[]): ParsedEntry[] | string {
+export function parseEntryEvents(fields: readonly string[], tally?: OverlapTally): ParsedEntry[] | string {
   let packed: string | undefined;
   let mark: string | undefined;
   if (fields.length === 4 && fields[0] === 'p' && fields[2] === 'k') {
@@ -174,11 +176,14 @@ export function parseEntryEvents(fields: readonly string[]): ParsedEntry[] | str
     const single = parseEntryFields(fields);
     return typeof single === 'string' ? single : [single];
   }
-  return unpackEvents(packed, Number(mark ?? '0'));
+  return unpackEvents(packed, Number(mark ?? '0'), tally);
 }
 
-/** Splits the `p` field of a packed entry into its events, leaving out those at or below `mark`. */
-export function unpackEvents(packed: string, mark: number): ParsedEntry[] | string {
+/**
+ * Splits the `p` field of a packed entry into its events, leaving out those at or below `mark` (counted in
+ * `tally` once the entry parsed whole, so a malformed entry counts nothing).
+ */
+export function unpackEvents(packed: string, mark: number, tally?: OverlapTally): ParsedEntry[] | string {
   const countEnd = packed.indexOf(';');
   const lengthsEnd = countEnd < 0 ? -1 : packed.indexOf(';', countEnd + 1);
   const count = Number(packed.slice(0, countEnd));
@@ -188,6 +193,7 @@ export function unpackEvents(packed: string, mark: number): ParsedEntry[] | stri
   if (lengths.length !== 2 * count)
     return `found ${lengths.length} lengths for ${count} packed events (expected ${2 * count})`;
   const events: ParsedEntry[] = [];
+  let skipped = 0;
   let at = lengthsEnd + 1;
   const fields = ['e', '', 'd', ''];
   for (let i = 0; i < count; i++) {
@@ -208,8 +214,10 @@ export function unpackEvents(packed: string, mark: number): ParsedEntry[] | stri
     const event = parseEntryFields(fields);
     if (typeof event === 'string') return `packed event ${i + 1} of ${count}: ${event}`;
     if (event.sequence > mark) events.push(event);
+    else skipped++;
   }
   if (at !== packed.length)
     return `found ${packed.length - at} characters after the ${count} packed events (expected none)`;
+  if (tally !== undefined) tally.overlapSkipped += skipped;
   return events;
 }

@@ -32,7 +32,7 @@ export interface StreamMetrics {
  *
  * @example
  * ```ts
- * const { published, buffered, overflowed } = transport.metrics().outbound;
+ * const { published, buffered, overflowed, resendSkipped } = transport.metrics().outbound;
  * ```
  */
 export interface OutboundMetrics {
@@ -52,6 +52,13 @@ export interface OutboundMetrics {
   readonly retries: number;
   /** Events still buffered when `stop()` gave up waiting for Redis. */
   readonly abandoned: number;
+  /**
+   * Events of resent batches that the append script skipped because they had already landed: their first
+   * append was written but its reply was lost (a dropped connection, a restarted Redis with persistence). Not
+   * zero means a resend happened, and says by how many events it overlapped what Redis held; each of them
+   * is still in the stream exactly once.
+   */
+  readonly resendSkipped: number;
 }
 
 /**
@@ -59,7 +66,7 @@ export interface OutboundMetrics {
  *
  * @example
  * ```ts
- * const { delivered, duplicatesDropped, redelivered } = transport.metrics().inbound;
+ * const { delivered, duplicatesDropped, redelivered, overlapSkipped } = transport.metrics().inbound;
  * ```
  */
 export interface InboundMetrics {
@@ -79,6 +86,13 @@ export interface InboundMetrics {
   readonly ignored: number;
   /** Pending entries whose data was trimmed away (by `maxLen`) before they could be delivered. */
   readonly trimmed: number;
+  /**
+   * Events this consumer read and left out because they were at or below their packed entry's `k` mark: a
+   * resent batch written whole over events an earlier entry already holds (see `outbound.resendSkipped` on
+   * the producer). Counted each time such an entry is read, so a redelivered entry counts again. These events
+   * are delivered from the earlier entry; the count shows how much a resend overlapped.
+   */
+  readonly overlapSkipped: number;
 }
 
 /**
