@@ -459,11 +459,11 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
   let failures = 0;
   let criticalFailures = 0;
   let pendingAsync = 0;
-  let highWaterMark = 0;
   let queueDropped = 0;
   let queueRejected = 0;
   let drainScheduled = false;
   let draining = false;
+  // Producers waiting for room under 'wait', oldest at `waiterHead`; their count is mirrored in `ring.waiting`.
   const waiters: QueueWaiter[] = [];
   let waiterHead = 0;
   let drainWaiters: (() => void)[] = [];
@@ -678,45 +678,71 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       const waiter = waiters[waiterHead] as QueueWaiter;
       waiters[waiterHead] = undefined as unknown as QueueWaiter;
       waiterHead++;
-      ring.push(waiter.state, waiter.payload, waiter.parent, 0);
+      ring.push(waiter.state, waiter.payload, waiter.parent);
       waiter.resolve();
     }
     if (waiterHead === waiters.length) {
       waiters.length = 0;
       waiterHead = 0;
     }
-    if (ring.size > highWaterMark) highWaterMark = ring.size;
+    ring.waiting = waiters.length - waiterHead;
+    ring.noteDepth();
   }
 
-  // The queue's hot path: one flat loop over the ring's arrays. A drain turn always starts from the event loop
-  // (a microtask or setImmediate), outside any delivery, so the per-event save/restore that `deliver` does for
-  // nested publishes is done once per turn here; the delivery loop itself is `deliver`'s, inlined by hand.
   function drainTurn(): void {
     drainScheduled = false;
     draining = true;
-    if (waiterHead !== waiters.length) admitWaiters();
-    const { topics: slots, payloads, parents, mask } = ring;
-    let budget = batchSize;
+    if (ring.waiting !== 0) admitWaiters();
+    // A turn always starts from the event loop, outside any delivery, so the depth and current-sequence
+    // bookkeeping that `deliver` saves and restores per event for nested publishes is set once per turn here.
     cursor.depth = 1;
-    while (ring.size !== 0 && budget !== 0) {
+    drainRun(batchSize);
+    cursor.depth = 0;
+    cursor.currentSequence = 0;
+    running = undefined;
+    draining = false;
+    if (ring.size !== 0) {
+      drainScheduled = true;
+      setImmediate(drainTurn);
+      return;
+    }
+    settleDrainWaiters();
+  }
+
+  // The queue's hot path: one flat loop over the ring that calls the handlers itself (`deliver`'s loop,
+  // inlined by hand). It is its own function, not part of `drainTurn`, so V8 optimises it as a whole: as the
+  // loop of `drainTurn` it ran as on-stack-replacement code that deoptimised at the end of every turn.
+  // `head` and `size` are re-read from the ring after every event because a handler may enqueue (size grows)
+  // or, under 'drop-oldest', discard the next event (head moves).
+  function drainRun(budget: number): void {
+    const { slots, parents, mask } = ring;
+    // Topic whose name is in topicStack[0]; compared as a local so a run of one topic stores nothing there.
+    let stacked: TopicState | undefined;
+    while (budget !== 0) {
+      const size = ring.size;
+      if (size === 0) return;
       const head = ring.head;
-      const state = slots[head] as TopicState;
-      const payload = payloads[head];
+      const index = head << 1;
+      const state = slots[index] as TopicState;
+      const payload = slots[index + 1];
       const parent = parents[head] as number;
-      payloads[head] = undefined;
+      slots[index + 1] = undefined;
       ring.head = (head + 1) & mask;
-      ring.size--;
+      ring.size = size - 1;
       budget--;
       if (parent < 0) {
         cursor.depth = 0;
         deliverSampled(state, payload, -parent - 1, ring.stamps[head] as number);
         cursor.depth = 1;
+        stacked = state;
       } else {
         const sequence = ++cursor.lastSequence;
         if (taps.length !== 0) runTaps(state.name, payload, sequence, parent);
         cursor.currentSequence = sequence;
-        // Usually the same topic as the last event: a compare is cheaper than a pointer store.
-        if (topicStack[0] !== state.name) topicStack[0] = state.name;
+        if (state !== stacked) {
+          topicStack[0] = state.name;
+          stacked = state;
+        }
         const subscriptions = state.subscriptions;
         for (let i = 0; i < subscriptions.length; i++) {
           const subscription = subscriptions[i] as Subscription;
@@ -731,23 +757,13 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
           }
         }
       }
-      if (waiterHead !== waiters.length) admitWaiters();
+      if (ring.waiting !== 0) admitWaiters();
     }
-    cursor.depth = 0;
-    cursor.currentSequence = 0;
-    running = undefined;
-    draining = false;
-    if (ring.size !== 0) {
-      drainScheduled = true;
-      setImmediate(drainTurn);
-      return;
-    }
-    settleDrainWaiters();
   }
 
   function settleDrainWaiters(): void {
     if (drainWaiters.length === 0 || ring.size !== 0 || pendingAsync !== 0 || draining) return;
-    if (waiterHead !== waiters.length) return;
+    if (ring.waiting !== 0) return;
     const resolved = drainWaiters;
     drainWaiters = [];
     for (const resolve of resolved) resolve();
@@ -765,6 +781,8 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       scheduleDrain();
       return new Promise<void>((resolve) => {
         waiters.push({ state, payload, parent, resolve });
+        ring.waiting = waiters.length - waiterHead;
+        ring.threshold = 0;
       });
     }
     const dropped = ring.frontTopic;
@@ -783,26 +801,38 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     return undefined;
   }
 
+  // Small enough to inline into the producer's loop: a counter, the sampling countdown, one threshold compare
+  // (see EventRing.threshold) and the push. Everything rarer is in `enqueueSlow`.
   function enqueue(topic: string, payload: unknown): void | Promise<void> {
     const state = topics[topic] ?? topicState(topic);
     state.published++;
+    const size = ring.size;
+    if (--cursor.sampleCountdown === 0 || size === 0 || size >= ring.threshold) {
+      return enqueueSlow(state, payload);
+    }
+    ring.push(state, payload, cursor.currentSequence);
+    return undefined;
+  }
+
+  function enqueueSlow(state: TopicState, payload: unknown): void | Promise<void> {
     let stamp = 0;
-    if (--cursor.sampleCountdown === 0) {
+    if (cursor.sampleCountdown === 0) {
       cursor.sampleCountdown = sampleRestart;
       stamp = performance.now();
     }
-    if (ring.size === ring.capacity || waiterHead !== waiters.length) {
+    if (ring.size === ring.capacity || ring.waiting !== 0) {
       const waiting = overflowed(state, payload);
       if (waiting !== undefined) return waiting;
     }
-    ring.push(state, payload, cursor.currentSequence, stamp);
-    if (ring.size > highWaterMark) highWaterMark = ring.size;
+    if (stamp === 0) ring.push(state, payload, cursor.currentSequence);
+    else ring.pushSampled(state, payload, cursor.currentSequence, stamp);
+    ring.noteDepth();
     if (!drainScheduled) scheduleDrain();
     return undefined;
   }
 
   function drain(): Promise<void> {
-    if (ring.size === 0 && pendingAsync === 0 && !draining && waiterHead === waiters.length) {
+    if (ring.size === 0 && pendingAsync === 0 && !draining && ring.waiting === 0) {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
@@ -825,11 +855,11 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     const queue: QueueStats = {
       capacity: ring.capacity,
       depth: ring.size,
-      highWaterMark,
+      highWaterMark: ring.highWaterMark,
       overflow,
       dropped: queueDropped,
       rejected: queueRejected,
-      waiting: waiters.length - waiterHead,
+      waiting: ring.waiting,
     };
     const snapshot: EventBusStats = {
       topics: topicStats,
