@@ -3,9 +3,9 @@
  * default, sample on request.
  */
 import type { Indicator } from './indicator.js';
-import { requireCountField, requireNumberArray, requireStateRecord } from './indicator-state.js';
 import { IndicatorParameterError } from './indicators-error.js';
 import { requireBoolean, requireInteger } from './parameter-validation.js';
+import { RingWindow } from './ring-window.js';
 
 /**
  * Options of {@link StdDev}.
@@ -63,10 +63,9 @@ export class StdDev implements Indicator<number, number, StdDevState> {
   readonly requiredInputs: number;
   /** Whether the sample (`n − 1`) divisor is used. */
   readonly sample: boolean;
-  private readonly window: Float64Array;
+  // `declare` keeps the hot path free of a map check: see ring-window.ts.
+  declare private readonly window: RingWindow;
   private readonly divisor: number;
-  private next = 0;
-  private filled = 0;
   private last = Number.NaN;
 
   /**
@@ -80,7 +79,7 @@ export class StdDev implements Indicator<number, number, StdDevState> {
       throw new IndicatorParameterError('StdDev', 'length', 'an integer ≥ 2 with sample: true', length);
     }
     this.requiredInputs = this.length;
-    this.window = new Float64Array(this.length);
+    this.window = new RingWindow(this.length);
     this.divisor = this.sample ? this.length - 1 : this.length;
   }
 
@@ -107,47 +106,37 @@ export class StdDev implements Indicator<number, number, StdDevState> {
 
   /** Adds one value and returns the standard deviation of the last `length`, or `NaN`. */
   update(value: number): number {
-    this.window[this.next] = value;
-    this.next = this.next + 1 === this.length ? 0 : this.next + 1;
-    if (this.filled < this.length && ++this.filled < this.length) return Number.NaN;
+    if (this.window.push(value) < 0) return Number.NaN;
     this.last = this.compute();
     return this.last;
   }
 
   /** Forgets every value. */
   reset(): void {
-    this.window.fill(0);
-    this.next = 0;
-    this.filled = 0;
+    this.window.reset();
     this.last = Number.NaN;
   }
 
   /** A plain copy of the window. */
   snapshot(): StdDevState {
-    return { window: Array.from(this.window), next: this.next, filled: this.filled };
+    return this.window.snapshot();
   }
 
   /** Continues from a state taken by `snapshot()` on a StdDev with the same parameters. */
   restore(state: StdDevState): void {
-    requireStateRecord('StdDev', state);
-    const window = requireNumberArray('StdDev', state, 'window', this.length);
-    const next = requireCountField('StdDev', state, 'next', 0, this.length - 1);
-    const filled = requireCountField('StdDev', state, 'filled', 0, this.length);
-    this.window.set(window);
-    this.next = next;
-    this.filled = filled;
-    this.last = filled === this.length ? this.compute() : Number.NaN;
+    this.window.restore('StdDev', state);
+    this.last = this.window.full ? this.compute() : Number.NaN;
   }
 
   private compute(): number {
-    const window = this.window;
+    const values = this.window.values;
     const n = this.length;
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += window[i] as number;
+    for (let i = 0; i < n; i++) sum += values[i] as number;
     const mean = sum / n;
     let squares = 0;
     for (let i = 0; i < n; i++) {
-      const d = (window[i] as number) - mean;
+      const d = (values[i] as number) - mean;
       squares += d * d;
     }
     return Math.sqrt(squares / this.divisor);

@@ -3,8 +3,8 @@
  * newest first, one division), O(length) per update.
  */
 import type { Indicator } from './indicator.js';
-import { requireCountField, requireNumberArray, requireStateRecord } from './indicator-state.js';
 import { requireInteger } from './parameter-validation.js';
+import { RingWindow } from './ring-window.js';
 
 /**
  * The state of a {@link WMA}: its window in ring order.
@@ -46,17 +46,16 @@ export class WMA implements Indicator<number, number, WMAState> {
   readonly length: number;
   /** Equal to `length`. */
   readonly requiredInputs: number;
-  private readonly window: Float64Array;
+  // `declare` keeps the hot path free of a map check: see ring-window.ts.
+  declare private readonly window: RingWindow;
   private readonly divisor: number;
-  private next = 0;
-  private filled = 0;
   private last = Number.NaN;
 
   /** @param length - number of values weighted; a positive integer */
   constructor(length: number) {
     this.length = requireInteger('WMA', 'length', length);
     this.requiredInputs = this.length;
-    this.window = new Float64Array(this.length);
+    this.window = new RingWindow(this.length);
     this.divisor = (this.length * (this.length + 1)) / 2;
   }
 
@@ -82,52 +81,37 @@ export class WMA implements Indicator<number, number, WMAState> {
 
   /** Adds one value and returns the weighted average of the last `length` values, or `NaN`. */
   update(value: number): number {
-    const window = this.window;
-    const length = this.length;
-    const newest = this.next;
-    window[newest] = value;
-    this.next = newest + 1 === length ? 0 : newest + 1;
-    if (this.filled < length && ++this.filled < length) return Number.NaN;
-    // Two straight loops instead of one with a modulo: newest → slot 0, then the wrapped tail.
-    let sum = 0;
-    let weight = length;
-    for (let i = newest; i >= 0; i--) sum += weight-- * (window[i] as number);
-    for (let i = length - 1; i > newest; i--) sum += weight-- * (window[i] as number);
-    this.last = sum / this.divisor;
+    const newest = this.window.push(value);
+    if (newest < 0) return Number.NaN;
+    this.last = this.weightedAverage(newest);
     return this.last;
   }
 
   /** Forgets every value. */
   reset(): void {
-    this.window.fill(0);
-    this.next = 0;
-    this.filled = 0;
+    this.window.reset();
     this.last = Number.NaN;
   }
 
   /** A plain copy of the window. */
   snapshot(): WMAState {
-    return { window: Array.from(this.window), next: this.next, filled: this.filled };
+    return this.window.snapshot();
   }
 
   /** Continues from a state taken by `snapshot()` on a WMA of the same length. */
   restore(state: WMAState): void {
-    requireStateRecord('WMA', state);
-    const window = requireNumberArray('WMA', state, 'window', this.length);
-    const next = requireCountField('WMA', state, 'next', 0, this.length - 1);
-    const filled = requireCountField('WMA', state, 'filled', 0, this.length);
-    this.window.set(window);
-    this.next = next;
-    this.filled = filled;
-    this.last = filled === this.length ? this.recompute() : Number.NaN;
+    this.window.restore('WMA', state);
+    this.last = this.window.full ? this.weightedAverage(this.window.newest) : Number.NaN;
   }
 
-  private recompute(): number {
-    const newest = this.next === 0 ? this.length - 1 : this.next - 1;
+  private weightedAverage(newest: number): number {
+    const values = this.window.values;
+    const length = this.length;
+    // Two straight loops instead of one with a modulo: newest → slot 0, then the wrapped tail.
     let sum = 0;
-    let weight = this.length;
-    for (let i = newest; i >= 0; i--) sum += weight-- * (this.window[i] as number);
-    for (let i = this.length - 1; i > newest; i--) sum += weight-- * (this.window[i] as number);
+    let weight = length;
+    for (let i = newest; i >= 0; i--) sum += weight-- * (values[i] as number);
+    for (let i = length - 1; i > newest; i--) sum += weight-- * (values[i] as number);
     return sum / this.divisor;
   }
 }
