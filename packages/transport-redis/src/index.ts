@@ -28,6 +28,7 @@ export type {
 } from './transport-options.js';
 export {
   TransportRedisBufferFullError,
+  TransportRedisClusterKeyError,
   TransportRedisConnectionError,
   TransportRedisDecodeError,
   TransportRedisEncodeError,

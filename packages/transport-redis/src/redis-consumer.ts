@@ -1,19 +1,24 @@
 /**
- * The inbound half: one consumer of a consumer group. Its loop runs, in order: recreate missing groups, finish
+ * The inbound half: one consumer of a consumer group, read by one or more lanes. A lane reads a set of streams
+ * on its own connection: on one Redis, one lane reads every stream; on Redis Cluster, where a read or a
+ * transaction may only touch keys of one hash slot, each hash tag (each stream, unless the prefix carries a tag)
+ * has its own lane, with its own blocking read. Per lane: Its loop runs, in order: recreate missing groups, finish
  * a failed acknowledgement, re-read this consumer's own pending entries (after a start or a lost connection),
  * claim entries abandoned by dead consumers, refresh lag, then block for new entries. Each batch is decoded,
  * de-duplicated by event id and published into the local bus in stream order; only then is it acknowledged,
- * in one transaction with the user's `commit` commands and any dead letters.
+ * in one transaction with the user's `commit` commands and any dead letters. Lanes share the counters and the
+ * dedup window.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
-import { DedupWindow } from './dedup-window.js';
+import type { ChainableCommander } from 'ioredis';
+import type { DedupWindow } from './dedup-window.js';
 import type { EventCodec } from './event-codec.js';
 import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
-import { whenReady } from './redis-connection.js';
+import { type RedisConnection, whenReady } from './redis-connection.js';
 import { envelope, parseEntryEvents } from './stream-entry.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { InboundEvent, ResolvedInbound } from './transport-options.js';
 import {
+  TransportRedisClusterKeyError,
   TransportRedisConnectionError,
   TransportRedisDecodeError,
   TransportRedisError,
@@ -31,26 +36,8 @@ interface PendingCommit {
   readonly events: InboundEvent[] | undefined;
 }
 
-/** Consumer of one transport. */
-export class RedisConsumer {
-  readonly #options: ResolvedInbound;
-  readonly #connection: Redis;
-  readonly #codec: EventCodec;
-  readonly #deliver: (topic: string, payload: unknown) => void;
-  readonly #streams: StreamCounterTable;
-  readonly #report: (error: unknown) => void;
-  readonly #backoff: ResolvedBackoff;
-  readonly #deadLetterKey: string;
-  readonly #keys: string[];
-  readonly #dedup: DedupWindow;
-  readonly #abort = new AbortController();
-  #stopping = false;
-  #blocking = false;
-  #groupsMissing = true;
-  #pendingScan = true;
-  #pendingCommit: PendingCommit | undefined;
-  #loop: Promise<void> | undefined;
-
+/** Consumer-side counters of one transport, shared by its lanes; see `InboundMetrics`. */
+export class InboundCounters {
   delivered = 0;
   acknowledged = 0;
   redelivered = 0;
@@ -60,16 +47,47 @@ export class RedisConsumer {
   ignored = 0;
   trimmed = 0;
   overlapSkipped = 0;
+}
 
+/** One lane of the consumer of one transport: some of its streams, on one connection. */
+export class RedisConsumer {
+  readonly #options: ResolvedInbound;
+  readonly #connection: RedisConnection;
+  readonly #codec: EventCodec;
+  readonly #deliver: (topic: string, payload: unknown) => void;
+  readonly #streams: StreamCounterTable;
+  readonly #report: (error: unknown) => void;
+  readonly #backoff: ResolvedBackoff;
+  readonly #deadLetterKey: (stream: string) => string;
+  readonly #keys: readonly string[];
+  readonly #dedup: DedupWindow;
+  readonly #counts: InboundCounters;
+  readonly #cluster: boolean;
+  readonly #abort = new AbortController();
+  #stopping = false;
+  #blocking = false;
+  #groupsMissing = true;
+  #pendingScan = true;
+  #pendingCommit: PendingCommit | undefined;
+  #loop: Promise<void> | undefined;
+
+  /**
+   * @param keys - the streams this lane reads (on Cluster, all of one hash tag)
+   * @param deadLetterKey - the dead-letter stream for entries of a stream (on Cluster, in its slot)
+   */
   constructor(
     options: ResolvedInbound,
-    connection: Redis,
+    keys: readonly string[],
+    connection: RedisConnection,
+    cluster: boolean,
     codec: EventCodec,
     backoff: ResolvedBackoff,
     streams: StreamCounterTable,
+    counts: InboundCounters,
+    dedup: DedupWindow,
     deliver: (topic: string, payload: unknown) => void,
     report: (error: unknown) => void,
-    deadLetterKey: string,
+    deadLetterKey: (stream: string) => string,
   ) {
     this.#options = options;
     this.#connection = connection;
@@ -79,8 +97,10 @@ export class RedisConsumer {
     this.#deliver = deliver;
     this.#report = report;
     this.#deadLetterKey = deadLetterKey;
-    this.#keys = [...options.streams.keys()];
-    this.#dedup = new DedupWindow(options.dedupWindow);
+    this.#keys = keys;
+    this.#cluster = cluster;
+    this.#counts = counts;
+    this.#dedup = dedup;
     for (const key of this.#keys) streams.get(key);
     // After a lost connection this consumer may have entries Redis delivered but it never received.
     connection.on('close', () => {
@@ -178,11 +198,19 @@ export class RedisConsumer {
         }
         failures++;
         this.#report(
-          new TransportRedisConnectionError(
-            'TRANSPORT_REDIS_COMMAND_FAILED',
-            `consumer '${options.consumer}' of group '${options.group}': reading or acknowledging failed, will retry: ${message}`,
-            error,
-          ),
+          this.#cluster && isCrossSlot(error)
+            ? new TransportRedisClusterKeyError(
+                'inbound.commit',
+                message,
+                `the acknowledging transaction's keys in the hash slot of ${this.#keys.join(', ')} (write keys such as '${this.#keys[0]}:…' in the commit hook)`,
+                `Redis Cluster refusing it (${message}); consumer '${options.consumer}' retries and stays stuck until the hook's keys share that slot`,
+                error,
+              )
+            : new TransportRedisConnectionError(
+                'TRANSPORT_REDIS_COMMAND_FAILED',
+                `consumer '${options.consumer}' of group '${options.group}': reading or acknowledging failed, will retry: ${message}`,
+                error,
+              ),
         );
         this.#pendingScan = true;
         if (this.#connection.status === 'ready')
@@ -236,7 +264,7 @@ export class RedisConsumer {
         cursor = next;
         if (deleted !== undefined && deleted.length > 0) {
           // Pending entries trimmed away before anyone delivered them: lost, and said so.
-          this.trimmed += deleted.length;
+          this.#counts.trimmed += deleted.length;
           this.#report(
             new TransportRedisConnectionError(
               'TRANSPORT_REDIS_ENTRY_TRIMMED',
@@ -250,7 +278,7 @@ export class RedisConsumer {
   }
 
   /** Refreshes lag and pending counts of every consumed stream (`XINFO GROUPS`). */
-  async refreshLag(connection: Redis = this.#connection): Promise<void> {
+  async refreshLag(connection: RedisConnection = this.#connection): Promise<void> {
     for (const key of this.#keys) {
       const groups = (await connection.xinfo('GROUPS', key)) as unknown[][];
       const counters = this.#streams.get(key);
@@ -269,6 +297,7 @@ export class RedisConsumer {
   /** Delivers a batch into the local bus, then acknowledges it. */
   async #handle(reply: StreamReply, redelivered: boolean, claimed: boolean): Promise<void> {
     const commitHook = this.#options.commit;
+    const counts = this.#counts;
     const commit: PendingCommit = {
       acks: new Map(),
       ackedEvents: new Map(),
@@ -285,7 +314,7 @@ export class RedisConsumer {
         ids.push(entryId);
         events++;
         if (fields === null) {
-          this.trimmed++;
+          counts.trimmed++;
           this.#report(
             new TransportRedisConnectionError(
               'TRANSPORT_REDIS_ENTRY_TRIMMED',
@@ -294,11 +323,11 @@ export class RedisConsumer {
           );
           continue;
         }
-        const parsedEvents = parseEntryEvents(fields, this);
+        const parsedEvents = parseEntryEvents(fields, counts);
         if (typeof parsedEvents === 'string') {
           if (redelivered) {
-            this.redelivered++;
-            if (claimed) this.claimed++;
+            counts.redelivered++;
+            if (claimed) counts.claimed++;
           }
           this.#deadLetter(
             commit,
@@ -314,16 +343,16 @@ export class RedisConsumer {
         // those its handlers already saw.
         for (const parsed of parsedEvents) {
           if (redelivered) {
-            this.redelivered++;
-            if (claimed) this.claimed++;
+            counts.redelivered++;
+            if (claimed) counts.claimed++;
           }
           const id = parsed.id;
           if (this.#dedup.has(id)) {
-            this.duplicatesDropped++;
+            counts.duplicatesDropped++;
             continue;
           }
           if (accepted === undefined || !accepted.has(parsed.topic)) {
-            this.ignored++;
+            counts.ignored++;
             this.#report(
               new TransportRedisDecodeError(
                 stream,
@@ -368,7 +397,7 @@ export class RedisConsumer {
             // still had its handlers run as far as they could, so the entry is acknowledged like the rest.
             this.#report(error);
           }
-          this.delivered++;
+          counts.delivered++;
           counters.delivered++;
           commit.events?.push({
             id,
@@ -393,7 +422,7 @@ export class RedisConsumer {
     fields: string[],
     error: TransportRedisDecodeError,
   ): void {
-    this.decodeFailures++;
+    this.#counts.decodeFailures++;
     commit.deadLetters.push({ stream, entryId, problem: error.message, fields });
     this.#report(error);
   }
@@ -410,7 +439,7 @@ export class RedisConsumer {
     if (acks === 0) return;
     for (const letter of commit.deadLetters) {
       tx.xadd(
-        this.#deadLetterKey,
+        this.#deadLetterKey(letter.stream),
         'MAXLEN',
         '~',
         10_000,
@@ -445,7 +474,7 @@ export class RedisConsumer {
   /** Counts the events of a confirmed acknowledgement (events, not entries: a packed entry holds several). */
   #countAcknowledged(commit: PendingCommit): void {
     for (const [stream, events] of commit.ackedEvents) {
-      this.acknowledged += events;
+      this.#counts.acknowledged += events;
       this.#streams.get(stream).acknowledged += events;
     }
   }
@@ -486,4 +515,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** True for Redis's (or ioredis's) refusal of keys from several hash slots in one command or transaction. */
+function isCrossSlot(error: unknown): boolean {
+  const texts = [error instanceof Error ? error.message : String(error)];
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  if (Array.isArray(previous))
+    for (const e of previous) texts.push(e instanceof Error ? e.message : String(e));
+  return texts.some((text) => text.includes('CROSSSLOT') || text.includes('should belong to the same slot'));
 }

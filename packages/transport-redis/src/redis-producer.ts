@@ -4,10 +4,11 @@
  * and in order. A batch leaves the buffer only when Redis confirmed it; after a failure every unconfirmed event
  * is resent, and the append script drops the ones that had landed and refuses any that would land out of order.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Cluster } from 'ioredis';
 import type { EventCodec } from './event-codec.js';
 import { OutboundBuffer } from './outbound-buffer.js';
 import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
+import type { RedisConnection } from './redis-connection.js';
 import {
   APPEND_PACKED_SCRIPT,
   APPEND_SCRIPT,
@@ -15,6 +16,7 @@ import {
   packEvents,
   producerMarksKey,
 } from './stream-entry.js';
+import { checkClusterName, hashTag } from './stream-keys.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { ResolvedOutbound } from './transport-options.js';
 import { TransportRedisBufferFullError, TransportRedisConnectionError } from './transport-redis-error.js';
@@ -34,6 +36,11 @@ export function preciseNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+type PipelineResults = [Error | null, unknown][];
+
+/** Settles after the previous cluster batch was handled; never rejects. */
+const settled = (): void => {};
+
 /** One round trip in flight. */
 interface Batch {
   readonly count: number;
@@ -51,7 +58,7 @@ interface Batch {
 export class RedisProducer {
   readonly producerId: string;
   readonly #options: ResolvedOutbound;
-  readonly #connection: Redis;
+  readonly #connection: RedisConnection;
   readonly #codec: EventCodec;
   readonly #buffer: OutboundBuffer;
   readonly #streams: StreamCounterTable;
@@ -69,6 +76,11 @@ export class RedisProducer {
   #inFlight: Batch[] = [];
   /** Bumped on every failure, so replies to batches sent before it are ignored. */
   #generation = 0;
+  /**
+   * On Cluster a batch is one pipeline per hash slot, answered by different nodes in any order; replies are
+   * handled in send order by chaining each batch behind the previous one.
+   */
+  #clusterTail: Promise<void> = Promise.resolve();
   /** Per stream: the last sequence number handed to Redis / confirmed by it. */
   #lastSent = new Map<string, number>();
   #lastConfirmed = new Map<string, number>();
@@ -84,7 +96,7 @@ export class RedisProducer {
   constructor(
     producerId: string,
     options: ResolvedOutbound,
-    connection: Redis,
+    connection: RedisConnection,
     codec: EventCodec,
     backoff: ResolvedBackoff,
     streams: StreamCounterTable,
@@ -123,10 +135,20 @@ export class RedisProducer {
   /** Loads the append script (after every (re)connect: a restarted Redis has an empty script cache). */
   async #loadScript(): Promise<void> {
     try {
-      const [single, packed] = await Promise.all([
-        this.#connection.script('LOAD', APPEND_SCRIPT) as Promise<string>,
-        this.#connection.script('LOAD', APPEND_PACKED_SCRIPT) as Promise<string>,
-      ]);
+      // On Cluster each master keeps its own script cache, and EVALSHA goes to the node of the stream's slot.
+      const targets = this.#options.cluster
+        ? (this.#connection as Cluster).nodes('master')
+        : [this.#connection];
+      let single = '';
+      let packed = '';
+      await Promise.all(
+        targets.map(async (target) => {
+          [single, packed] = await Promise.all([
+            target.script('LOAD', APPEND_SCRIPT) as Promise<string>,
+            target.script('LOAD', APPEND_PACKED_SCRIPT) as Promise<string>,
+          ]);
+        }),
+      );
       this.#packedScriptSha = packed;
       this.#scriptSha = single;
     } catch (error) {
@@ -162,7 +184,10 @@ export class RedisProducer {
     let stream = route.streamKey;
     if (route.partitionBy !== undefined) {
       const key = route.partitionBy(payload, topic);
-      if (key !== undefined) stream = `${stream}:${key}`;
+      if (key !== undefined) {
+        if (this.#options.cluster) checkClusterName(route.path, key);
+        stream = route.partitionHead + key + route.partitionTail;
+      }
     }
     const buffer = this.#buffer;
     if (buffer.size >= buffer.capacity && !this.#makeRoom(topic)) return;
@@ -218,7 +243,12 @@ export class RedisProducer {
 
   #send(count: number): void {
     const buffer = this.#buffer;
-    const pipeline = this.#connection.pipeline();
+    const cluster = this.#options.cluster;
+    // One node: the whole batch is one pipeline. Cluster: one pipeline per hash tag (one slot each), created as
+    // the batch's streams come up; `calls` says which pipeline holds each stream's script call, in order.
+    const pipelines: ChainableCommander[] = [this.#connection.pipeline()];
+    const tags = cluster ? new Map<string, number>() : undefined;
+    const calls: number[] = [];
     // Group the batch by stream, keeping each stream's events in sequence order. Most batches hold one stream.
     // Per stream: the sequence before the batch, then (sequence, envelope, data) per event.
     const groups = new Map<string, (string | number)[]>();
@@ -246,6 +276,18 @@ export class RedisProducer {
     }
     for (const [stream, events] of groups) {
       const marks = producerMarksKey(stream);
+      let at = 0;
+      if (tags !== undefined) {
+        const tag = hashTag(stream);
+        at = tags.get(tag) ?? -1;
+        if (at < 0) {
+          at = tags.size;
+          tags.set(tag, at);
+          if (at > 0) pipelines.push(this.#connection.pipeline());
+        }
+        calls.push(at);
+      }
+      const pipeline = pipelines[at] as ChainableCommander;
       if (this.#options.packBatches && events.length > 4) {
         const parts: string[] = [];
         for (let i = 1; i < events.length; i += 3)
@@ -279,18 +321,25 @@ export class RedisProducer {
     buffer.markSent(count);
     const batch: Batch = { count, generation: this.#generation, lastByStream, groups };
     this.#inFlight.push(batch);
-    pipeline.exec().then(
+    let reply: Promise<PipelineResults | null>;
+    if (tags === undefined) reply = (pipelines[0] as ChainableCommander).exec();
+    else {
+      const replies = Promise.all(pipelines.map((pipeline) => pipeline.exec()));
+      reply = this.#clusterTail.then(() => replies).then((answers) => inCallOrder(answers, calls));
+    }
+    const handled = reply.then(
       (results) => {
         if (batch.generation !== this.#generation) return;
         const failure =
           results === null ? new Error('pipeline aborted') : results.find(([error]) => error !== null)?.[0];
         if (failure != null) this.#fail(failure);
-        else this.#confirm(batch, results as [Error | null, unknown][]);
+        else this.#confirm(batch, results as PipelineResults);
       },
       (error: unknown) => {
         if (batch.generation === this.#generation) this.#fail(error);
       },
     );
+    if (tags !== undefined) this.#clusterTail = handled.then(settled, settled);
   }
 
   #confirm(batch: Batch, results: readonly [Error | null, unknown][]): void {
@@ -384,4 +433,21 @@ export class RedisProducer {
     this.abandoned += left;
     return left;
   }
+}
+
+/** Flattens the replies of a cluster batch's pipelines back into the order of its script calls. */
+function inCallOrder(
+  answers: readonly (PipelineResults | null)[],
+  calls: readonly number[],
+): PipelineResults | null {
+  if (answers.includes(null)) return null;
+  const next = new Array<number>(answers.length).fill(0);
+  const results: PipelineResults = [];
+  for (const at of calls) {
+    const answer = answers[at] as PipelineResults;
+    const index = next[at] as number;
+    next[at] = index + 1;
+    results.push(answer[index] ?? [new Error('missing pipeline reply'), null]);
+  }
+  return results;
 }

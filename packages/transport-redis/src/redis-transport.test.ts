@@ -416,6 +416,32 @@ describe('createRedisTransport against the shared Redis', () => {
     expect(await redis.exists(`${p}:bar`)).toBe(0);
   });
 
+  it('takes an ioredis client as a template for its own connections, leaving the client alone', async () => {
+    const p = prefix('template');
+    const template = new Redis(sharedRedisUrl, { lazyConnect: true, connectionName: 'user-client' });
+    const producerBus = createEventBus<TestEvents>();
+    const consumerBus = createEventBus<TestEvents>();
+    const producer = track(
+      createRedisTransport({ bus: producerBus, redis: template, prefix: p, outbound: { topics: ['bar'] } }),
+    );
+    const consumer = track(
+      createRedisTransport({
+        bus: consumerBus,
+        redis: template,
+        prefix: p,
+        inbound: { topics: ['bar'], group: 'g', consumer: 'c', blockMs: 50 },
+      }),
+    );
+    const seen: number[] = [];
+    consumerBus.subscribe('bar', (bar) => seen.push(bar.n));
+    await Promise.all([producer.start(), consumer.start()]);
+    for (let n = 0; n < 3; n++) producerBus.publish('bar', { symbol: 'ES', n });
+    await waitFor(() => seen.length === 3, '3 deliveries');
+    expect(seen).toEqual([0, 1, 2]);
+    await Promise.all([producer.stop(), consumer.stop()]);
+    expect(template.status, 'the template was never connected').toBe('wait');
+  });
+
   it('fails start() with a clear error when Redis is unreachable', async () => {
     const bus = createEventBus<TestEvents>();
     const transport = createRedisTransport({
@@ -435,6 +461,12 @@ describe('createRedisTransport against the shared Redis', () => {
     const bus = createEventBus<TestEvents>();
     const cases: [() => unknown, string][] = [
       [() => createRedisTransport({ bus, redis: sharedRedisUrl }), 'outbound'],
+      [() => createRedisTransport({ bus, redis: [], outbound: { topics: ['bar'] } }), 'redis'],
+      [
+        () => createRedisTransport({ bus, redis: ['127.0.0.1:7000'], outbound: { topics: ['bar'] } }),
+        'redis',
+      ],
+      [() => createRedisTransport({ bus, redis: 42 as never, outbound: { topics: ['bar'] } }), 'redis'],
       [
         () => createRedisTransport({ bus, redis: sharedRedisUrl, outbound: { topics: [] } }),
         'outbound.topics',

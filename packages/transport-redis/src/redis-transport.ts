@@ -5,10 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus, Topic, Unsubscribe } from '@algospace/event-bus';
 import type { Redis } from 'ioredis';
+import { DedupWindow } from './dedup-window.js';
 import { jsonCodec } from './event-codec.js';
-import { openConnection, whenReady } from './redis-connection.js';
-import { RedisConsumer } from './redis-consumer.js';
+import {
+  describeTarget,
+  openConnection,
+  type RedisConnection,
+  resolveTarget,
+  whenReady,
+} from './redis-connection.js';
+import { InboundCounters, RedisConsumer } from './redis-consumer.js';
 import { RedisProducer } from './redis-producer.js';
+import { deadLetterKey, hashTag } from './stream-keys.js';
 import { StreamCounterTable, type TransportMetrics } from './transport-metrics.js';
 import {
   type RedisTransportOptions,
@@ -18,6 +26,7 @@ import {
   resolvePrefix,
 } from './transport-options.js';
 import {
+  TransportRedisClusterKeyError,
   TransportRedisConnectionError,
   TransportRedisError,
   TransportRedisOptionError,
@@ -55,6 +64,7 @@ export interface RedisTransport {
    *
    * @throws TransportRedisConnectionError (`TRANSPORT_REDIS_CONNECT_TIMEOUT`) when Redis is not ready within
    *   `connectTimeoutMs`; the transport is stopped then
+   * @throws TransportRedisClusterKeyError when a single-node `redis` option points at a Redis Cluster node
    */
   start(): Promise<void>;
   /**
@@ -89,8 +99,14 @@ export interface RedisTransport {
  * An event the transport itself publishes into the bus is never sent back out, so a topic may be both inbound
  * and outbound in one process (bus in synchronous `publish` mode).
  *
+ * On Redis Cluster (`redis` an ioredis `Cluster` or an array of node URLs) each stream and its bookkeeping keys
+ * share a hash tag (`<prefix>:{<stream>}`, `<prefix>:{<stream>:<partition>}`), so streams spread over the
+ * nodes, and the consumer reads each hash tag with its own blocking read.
+ *
  * @param options - see {@link RedisTransportOptions}
  * @throws TransportRedisOptionError when an option is invalid (nothing is connected then)
+ * @throws TransportRedisClusterKeyError when, on Redis Cluster, the prefix, a stream name or a partition key
+ *   cannot keep a stream and its bookkeeping keys in one hash slot
  *
  * @example
  * ```ts
@@ -118,16 +134,17 @@ export function createRedisTransport<Events extends object>(
   if (typeof bus?.publish !== 'function' || typeof bus.subscribe !== 'function') {
     throw new TransportRedisOptionError('bus', 'an @algospace/event-bus EventBus', bus);
   }
-  if (typeof options.redis !== 'string' && (typeof options.redis !== 'object' || options.redis === null)) {
-    throw new TransportRedisOptionError('redis', 'a redis:// URL or ioredis options', options.redis);
-  }
+  const target = resolveTarget(options.redis);
+  const cluster = target.cluster;
   if (options.outbound === undefined && options.inbound === undefined) {
     throw new TransportRedisOptionError('outbound', 'outbound and/or inbound settings', undefined);
   }
-  const prefix = resolvePrefix(options.prefix);
+  const prefix = resolvePrefix(options.prefix, cluster);
   const backoff = resolveBackoff(options.reconnect);
-  const outbound = options.outbound === undefined ? undefined : resolveOutbound(prefix, options.outbound);
-  const inbound = options.inbound === undefined ? undefined : resolveInbound(prefix, options.inbound);
+  const outbound =
+    options.outbound === undefined ? undefined : resolveOutbound(prefix, options.outbound, cluster);
+  const inbound =
+    options.inbound === undefined ? undefined : resolveInbound(prefix, options.inbound, cluster);
   const codec = options.codec ?? jsonCodec;
   const producerName = options.producerName ?? 'producer';
   if (typeof producerName !== 'string' || producerName.length === 0 || /[\s:]/.test(producerName)) {
@@ -159,9 +176,9 @@ export function createRedisTransport<Events extends object>(
     }
   };
 
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   let reconnects = 0;
-  const watch = (connection: Redis, role: string) => {
+  const watch = (connection: RedisConnection, role: string) => {
     let wasReady = false;
     let lost = false;
     connection.on('ready', () => {
@@ -191,7 +208,7 @@ export function createRedisTransport<Events extends object>(
       : new RedisProducer(
           producerId,
           outbound,
-          watch(openConnection(options.redis, 'producer', backoff), 'producer'),
+          watch(openConnection(target, 'producer', backoff), 'producer'),
           codec,
           backoff,
           streams,
@@ -208,21 +225,41 @@ export function createRedisTransport<Events extends object>(
       delivering = false;
     }
   };
-  const consumerConnection =
-    inbound === undefined ? undefined : watch(openConnection(options.redis, 'consumer', backoff), 'consumer');
-  const consumer =
-    inbound === undefined || consumerConnection === undefined
-      ? undefined
-      : new RedisConsumer(
+  // One lane reads every stream on one Redis; on Cluster a read may only name keys of one slot, so each hash
+  // tag gets a lane with its own connection (a blocking read holds its connection).
+  const inboundCounts = new InboundCounters();
+  const lanes: RedisConsumer[] = [];
+  if (inbound !== undefined) {
+    const keysByLane = new Map<string, string[]>();
+    for (const key of inbound.streams.keys()) {
+      const lane = cluster ? hashTag(key) : '';
+      const keys = keysByLane.get(lane);
+      if (keys === undefined) keysByLane.set(lane, [key]);
+      else keys.push(key);
+    }
+    const dedup = new DedupWindow(inbound.dedupWindow);
+    let lane = 0;
+    for (const keys of keysByLane.values()) {
+      const role = cluster ? `consumer-${++lane}` : 'consumer';
+      lanes.push(
+        new RedisConsumer(
           inbound,
-          consumerConnection,
+          keys,
+          watch(openConnection(target, role, backoff), role),
+          cluster,
           codec,
           backoff,
           streams,
+          inboundCounts,
+          dedup,
           deliver,
           report,
-          `${prefix}:dead-letter`,
-        );
+          (stream) => deadLetterKey(prefix, stream, cluster),
+        ),
+      );
+    }
+  }
+  const consumer = lanes.length === 0 ? undefined : inboundCounts;
 
   let state: TransportState = 'created';
   const unsubscribes: Unsubscribe[] = [];
@@ -278,24 +315,22 @@ export function createRedisTransport<Events extends object>(
             return whenReady(connection, timeout);
           }),
         );
+        if (!cluster) await refuseClusterNode(connections[0] as Redis, describeTarget(target));
         await producer?.prepare();
-        await consumer?.ensureGroups();
+        for (const lane of lanes) await lane.ensureGroups();
       } catch (error) {
         state = 'stopped';
         for (const off of unsubscribes.splice(0)) off();
         producer?.close();
         for (const connection of connections) connection.disconnect();
-        const target =
-          typeof options.redis === 'string'
-            ? options.redis.replace(/\/\/[^@/]*@/, '//***@')
-            : 'the configured Redis';
+        if (error instanceof TransportRedisClusterKeyError) throw error;
         throw new TransportRedisConnectionError(
           'TRANSPORT_REDIS_CONNECT_TIMEOUT',
-          `expected ${target} to accept connections within ${connectTimeoutMs} ms, found it unreachable or failing: ${error instanceof Error ? error.message : String(error)}`,
+          `expected ${describeTarget(target)} to accept connections within ${connectTimeoutMs} ms, found it unreachable or failing: ${error instanceof Error ? error.message : String(error)}`,
           error,
         );
       }
-      consumer?.run();
+      for (const lane of lanes) lane.run();
       state = 'running';
     },
     stop(stopOptions) {
@@ -321,7 +356,7 @@ export function createRedisTransport<Events extends object>(
             );
           }
         }
-        await consumer?.stop();
+        await Promise.all(lanes.map((lane) => lane.stop()));
         await closeConnections();
         state = 'stopped';
       })();
@@ -361,7 +396,7 @@ export function createRedisTransport<Events extends object>(
     },
     async refreshMetrics() {
       // The consumer's own connection may be blocked in a read; a short-lived one answers at once.
-      if (consumer !== undefined && state === 'running') await consumer.refreshLag(connections[0]);
+      if (state === 'running') for (const lane of lanes) await lane.refreshLag(connections[0]);
       return transport.metrics();
     },
     onError(handler) {
@@ -372,4 +407,24 @@ export function createRedisTransport<Events extends object>(
     },
   };
   return transport;
+}
+
+/**
+ * A single-node connection to a Redis Cluster node works until a script or transaction touches two slots or a
+ * key lives on another node; refuse it at start instead.
+ */
+async function refuseClusterNode(connection: Redis, target: string): Promise<void> {
+  let info: string;
+  try {
+    info = await connection.info('cluster');
+  } catch {
+    return; // INFO renamed or refused: nothing to tell, and nothing the transport needs it for.
+  }
+  if (!/cluster_enabled:1/.test(info)) return;
+  throw new TransportRedisClusterKeyError(
+    'redis',
+    target,
+    'a standalone Redis for a redis:// URL or ioredis options (for Redis Cluster pass an ioredis Cluster or an array of node URLs)',
+    `a Redis Cluster node (cluster_enabled:1) at ${target}, where one connection would meet MOVED and CROSSSLOT replies`,
+  );
 }

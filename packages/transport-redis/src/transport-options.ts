@@ -3,9 +3,10 @@
  * `redis-producer.ts`, `redis-consumer.ts` and `redis-transport.ts`.
  */
 import type { EventBus, Topic } from '@algospace/event-bus';
-import type { ChainableCommander, RedisOptions } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis, RedisOptions } from 'ioredis';
 import type { EventCodec } from './event-codec.js';
 import type { ReconnectBackoff, ResolvedBackoff } from './reconnect-backoff.js';
+import { checkClusterName, checkClusterPrefix, streamKeyParts } from './stream-keys.js';
 import { TransportRedisOptionError } from './transport-redis-error.js';
 
 /**
@@ -40,8 +41,10 @@ export interface OutboundRoute<Events extends object> {
   /** Stream name under the prefix. Default: the topic's name (then `topics` must hold one topic). */
   readonly stream?: string;
   /**
-   * Partition key of an event, e.g. its symbol: events with key `k` go to stream `<prefix>:<stream>:<k>`, so
-   * each partition is its own ordered stream a consumer can own. `undefined` means the unpartitioned stream.
+   * Partition key of an event, e.g. its symbol: events with key `k` go to stream `<prefix>:<stream>:<k>`
+   * (`<prefix>:{<stream>:<k>}` on Redis Cluster), so each partition is its own ordered stream a consumer can
+   * own. `undefined` means the unpartitioned stream. On Cluster a key holding `{` or `}` is refused
+   * (`TransportRedisClusterKeyError`, thrown to the publisher).
    */
   readonly partitionBy?: (payload: unknown, topic: string) => string | undefined;
 }
@@ -59,7 +62,10 @@ export interface InboundRoute<Events extends object> {
   readonly topics: readonly Topic<Events>[];
   /** Stream name under the prefix. Default: the topic's name (then `topics` must hold one topic). */
   readonly stream?: string;
-  /** Partition keys to read (`<prefix>:<stream>:<key>` each). Default: the unpartitioned stream only. */
+  /**
+   * Partition keys to read (`<prefix>:<stream>:<key>` each, `<prefix>:{<stream>:<key>}` on Redis Cluster).
+   * Default: the unpartitioned stream only.
+   */
   readonly partitions?: readonly string[];
 }
 
@@ -171,7 +177,10 @@ export interface InboundOptions<Events extends object> {
   /**
    * Adds commands to the transaction (`MULTI`/`EXEC`) that acknowledges a batch after its events reached the
    * local bus: whatever is written here commits atomically with the acknowledgement, which is how handler
-   * effects kept in Redis become exactly-once across consumer crashes.
+   * effects kept in Redis become exactly-once across consumer crashes. On Redis Cluster a transaction covers
+   * the streams of one hash slot, and the hook is called once per transaction with its events: write keys of
+   * that slot, e.g. `` `${events[0].stream}:seen` `` (a stream key plus a suffix keeps its hash tag); a key of
+   * another slot makes Redis refuse the acknowledgement (reported as `TransportRedisClusterKeyError`, retried).
    */
   readonly commit?: (tx: ChainableCommander, events: readonly InboundEvent[]) => void;
 }
@@ -192,9 +201,19 @@ export interface InboundOptions<Events extends object> {
 export interface RedisTransportOptions<Events extends object> {
   /** The local bus: outbound topics are subscribed on it, inbound events are published to it. */
   readonly bus: EventBus<Events>;
-  /** A `redis://` URL or ioredis options. Its retry and queue settings are replaced by the transport's own. */
-  readonly redis: string | RedisOptions;
-  /** Prefix of every key (`<prefix>:<stream>`). Default `'algospace'`. */
+  /**
+   * Where Redis is. One Redis: a `redis://` URL, ioredis options or an ioredis `Redis`. Redis Cluster: the
+   * `redis://` URLs of some of its nodes (the rest are discovered), or an ioredis `Cluster`. A client passed is
+   * used only as a template: the transport opens its own connections with the same nodes and options and never
+   * sends on or closes the instance passed.
+   * Either way the retry and queue settings are replaced by the transport's own. On Cluster each stream gets
+   * its own hash tag (`<prefix>:{<stream>}`), so streams spread over the nodes; see `docs/distributed.md`.
+   */
+  readonly redis: string | RedisOptions | Redis | Cluster | readonly string[];
+  /**
+   * Prefix of every key (`<prefix>:<stream>`). Default `'algospace'`. On Redis Cluster it may hold no braces,
+   * or one non-empty hash tag (`'{algospace}'`), which then puts every key of the transport in one slot.
+   */
   readonly prefix?: string;
   /** Payload codec. Default {@link jsonCodec}. */
   readonly codec?: EventCodec;
@@ -214,15 +233,21 @@ export interface RedisTransportOptions<Events extends object> {
   readonly inbound?: InboundOptions<Events>;
 }
 
-/** One resolved stream of a route: its full key and the topics it carries. */
+/** One resolved stream of a route: its full key, how partition keys are made, and its partitioner. */
 export interface ResolvedOutboundRoute {
   readonly streamKey: string;
+  readonly partitionHead: string;
+  readonly partitionTail: string;
   readonly partitionBy: ((payload: unknown, topic: string) => string | undefined) | undefined;
+  /** Option path of the route, for errors about its partition keys. */
+  readonly path: string;
 }
 
 /** Outbound options with defaults applied. */
 export interface ResolvedOutbound {
   readonly routes: ReadonlyMap<string, ResolvedOutboundRoute>;
+  /** Keys are laid out for Redis Cluster (partition keys are checked for braces). */
+  readonly cluster: boolean;
   readonly maxBatchSize: number;
   readonly maxBatchDelayMs: number;
   readonly maxLen: number;
@@ -261,7 +286,18 @@ function name(path: string, value: unknown): string {
   return value;
 }
 
-function routeStream(path: string, topics: readonly string[], stream: string | undefined): string {
+function routeStream(
+  path: string,
+  topics: readonly string[],
+  stream: string | undefined,
+  cluster: boolean,
+): string {
+  const resolved = routeName(path, topics, stream);
+  if (cluster) checkClusterName(stream === undefined ? `${path}.topics[0]` : `${path}.stream`, resolved);
+  return resolved;
+}
+
+function routeName(path: string, topics: readonly string[], stream: string | undefined): string {
   if (!Array.isArray(topics) || topics.length === 0) {
     throw new TransportRedisOptionError(`${path}.topics`, 'a non-empty array of topic names', topics);
   }
@@ -289,15 +325,18 @@ export function resolveBackoff(backoff: ReconnectBackoff | undefined): ResolvedB
   return { initialDelayMs, maxDelayMs, factor };
 }
 
-/** Validates the prefix. */
-export function resolvePrefix(prefix: string | undefined): string {
-  return prefix === undefined ? 'algospace' : name('prefix', prefix);
+/** Validates the prefix; on Cluster its braces must form one non-empty hash tag, if any. */
+export function resolvePrefix(prefix: string | undefined, cluster = false): string {
+  const resolved = prefix === undefined ? 'algospace' : name('prefix', prefix);
+  if (cluster) checkClusterPrefix(resolved);
+  return resolved;
 }
 
 /** Validates outbound options and applies defaults. */
 export function resolveOutbound<Events extends object>(
   prefix: string,
   options: OutboundOptions<Events>,
+  cluster = false,
 ): ResolvedOutbound {
   if (!Array.isArray(options.topics) || options.topics.length === 0) {
     throw new TransportRedisOptionError(
@@ -310,14 +349,15 @@ export function resolveOutbound<Events extends object>(
   options.topics.forEach((entry, i) => {
     const path = `outbound.topics[${i}]`;
     const route: OutboundRoute<Events> = typeof entry === 'string' ? { topics: [entry] } : entry;
-    const stream = routeStream(path, route.topics, route.stream);
+    const stream = routeStream(path, route.topics, route.stream, cluster);
     if (route.partitionBy !== undefined && typeof route.partitionBy !== 'function') {
       throw new TransportRedisOptionError(`${path}.partitionBy`, 'a function', route.partitionBy);
     }
+    const parts = streamKeyParts(prefix, stream, cluster);
     for (const topic of route.topics) {
       if (routes.has(topic))
         throw new TransportRedisOptionError(path, `topic '${topic}' on one route only`, topic);
-      routes.set(topic, { streamKey: `${prefix}:${stream}`, partitionBy: route.partitionBy });
+      routes.set(topic, { ...parts, partitionBy: route.partitionBy, path: `${path}.partitionBy` });
     }
   });
   const overflow = options.overflow ?? 'reject';
@@ -334,6 +374,7 @@ export function resolveOutbound<Events extends object>(
     throw new TransportRedisOptionError('outbound.packBatches', 'true or false', packBatches);
   return {
     routes,
+    cluster,
     maxBatchSize,
     maxBatchDelayMs: integer('outbound.maxBatchDelayMs', options.maxBatchDelayMs, 0, 0),
     maxLen: integer('outbound.maxLen', options.maxLen, 1_000_000, 0),
@@ -347,6 +388,7 @@ export function resolveOutbound<Events extends object>(
 export function resolveInbound<Events extends object>(
   prefix: string,
   options: InboundOptions<Events>,
+  cluster = false,
 ): ResolvedInbound {
   if (!Array.isArray(options.topics) || options.topics.length === 0) {
     throw new TransportRedisOptionError(
@@ -359,11 +401,15 @@ export function resolveInbound<Events extends object>(
   options.topics.forEach((entry, i) => {
     const path = `inbound.topics[${i}]`;
     const route: InboundRoute<Events> = typeof entry === 'string' ? { topics: [entry] } : entry;
-    const stream = `${prefix}:${routeStream(path, route.topics, route.stream)}`;
+    const parts = streamKeyParts(prefix, routeStream(path, route.topics, route.stream, cluster), cluster);
     const keys =
       route.partitions === undefined
-        ? [stream]
-        : route.partitions.map((key, k) => `${stream}:${name(`${path}.partitions[${k}]`, key)}`);
+        ? [parts.streamKey]
+        : route.partitions.map((key, k) => {
+            const partition = name(`${path}.partitions[${k}]`, key);
+            if (cluster) checkClusterName(`${path}.partitions[${k}]`, partition);
+            return `${parts.partitionHead}${partition}${parts.partitionTail}`;
+          });
     for (const key of keys) {
       const accepted = streams.get(key) ?? new Set<string>();
       for (const topic of route.topics) accepted.add(topic);

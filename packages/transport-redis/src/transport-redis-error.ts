@@ -200,6 +200,49 @@ export class TransportRedisConnectionError extends TransportRedisError {
   }
 }
 
+/**
+ * A key, prefix, stream name or partition key that cannot work on Redis Cluster, or a server of the wrong kind
+ * (`TRANSPORT_REDIS_CLUSTER_KEY`). On Cluster every script and transaction must touch keys of one hash slot:
+ * the transport puts each stream and its bookkeeping keys in one slot with a `{hash tag}`, so names that would
+ * move or break that tag (`{` or `}` in a stream name or partition key, a prefix whose braces are not one
+ * non-empty tag) are refused; a commit hook writing keys of another slot is reported with this error when Redis
+ * answers `CROSSSLOT`; a single-node URL pointing at a cluster node is refused at `start()`. Option problems
+ * are thrown by `createRedisTransport`; a partition key returned by `partitionBy` is thrown to the publisher.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createRedisTransport({ bus, redis: clusterNodeUrls, prefix: 'algo{}space', outbound: { topics: ['bar'] } });
+ * } catch (error) {
+ *   if (error instanceof TransportRedisClusterKeyError) console.error(error.path, error.key);
+ * }
+ * ```
+ */
+export class TransportRedisClusterKeyError extends TransportRedisError {
+  /** Where the key came from: an option path (`prefix`, `inbound.topics[0].partitions[1]`, `inbound.commit`) or `redis`. */
+  readonly path: string;
+  /** The offending value: the prefix, name, partition key or Redis key. */
+  readonly key: string;
+
+  /**
+   * @param path - where the key came from
+   * @param key - the offending value
+   * @param expected - what Redis Cluster needs there
+   * @param found - what was found instead, and what it would break
+   * @param cause - Redis's error (`CROSSSLOT`), when there is one
+   */
+  constructor(path: string, key: string, expected: string, found: string, cause?: unknown) {
+    super(
+      'TRANSPORT_REDIS_CLUSTER_KEY',
+      `${path}: expected ${expected}, found ${found}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'TransportRedisClusterKeyError';
+    this.path = path;
+    this.key = key;
+  }
+}
+
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'function') return 'a function';

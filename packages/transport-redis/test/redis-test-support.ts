@@ -140,3 +140,143 @@ export async function startPrivateRedis(options: { appendOnly: boolean }): Promi
     },
   };
 }
+
+/** A private Redis Cluster of masters without replicas, for the cluster tests. */
+export interface PrivateCluster {
+  /** `redis://127.0.0.1:<port>` of each master. */
+  readonly urls: readonly string[];
+  readonly ports: readonly number[];
+  /** SIGKILLs every node and deletes their directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `masters` `redis-server --cluster-enabled yes` processes on free ports in a temporary directory (no
+ * persistence), joins them with `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes` and waits
+ * until every node reports `cluster_state:ok`. Nodes are killed by `dispose()` and, should the test process
+ * die first, by an exit hook.
+ */
+export async function startPrivateCluster(masters = 3): Promise<PrivateCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'algospace-cluster-'));
+  const children: ChildProcess[] = [];
+  const ports: number[] = [];
+  const killAll = () => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  const dispose = async () => {
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? Promise.resolve()
+          : new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill('SIGKILL');
+            }),
+      ),
+    );
+    process.off('exit', killAll);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      // Ports are probed one at a time and used at once; a node also binds port + 10 000 for its bus.
+      let port = await freePort();
+      while (port > 55_000 || ports.includes(port)) port = await freePort();
+      ports.push(port);
+      children.push(
+        spawn(
+          process.env.REDIS_SERVER ?? 'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            join(dir, `nodes-${port}.conf`),
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--dir',
+            dir,
+            '--daemonize',
+            'no',
+          ],
+          { stdio: 'ignore' },
+        ),
+      );
+    }
+    const probes = ports.map((port) => {
+      const probe = new Redis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      probe.on('error', () => {});
+      return probe;
+    });
+    try {
+      for (const probe of probes) {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          try {
+            if (probe.status !== 'ready') await probe.connect();
+            await probe.ping();
+            break;
+          } catch (error) {
+            probe.disconnect();
+            if (Date.now() > deadline) throw new Error(`cluster node did not start: ${String(error)}`);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        }
+      }
+      await run(process.env.REDIS_CLI ?? 'redis-cli', [
+        '--cluster',
+        'create',
+        ...ports.map((port) => `127.0.0.1:${port}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ]);
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const states = await Promise.all(
+          probes.map((probe) => probe.call('CLUSTER', 'INFO') as Promise<string>),
+        );
+        if (states.every((info) => info.includes('cluster_state:ok'))) break;
+        if (Date.now() > deadline)
+          throw new Error(`cluster did not reach cluster_state:ok:\n${states.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      for (const probe of probes) probe.disconnect();
+    }
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { urls: ports.map((port) => `redis://127.0.0.1:${port}`), ports, dispose };
+}
+
+function run(command: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
+  });
+}
