@@ -36,8 +36,10 @@ export class EventRing<T> {
   constructor(capacity: number) {
     this.capacity = capacity;
     this.mask = capacity - 1;
-    // Filled rather than holey arrays: V8 keeps PACKED element kinds on the fast path.
-    this.slots = new Array<T | unknown>(capacity * 2).fill(undefined);
+    // Grown by push: `new Array(n).fill()` stays HOLEY, and every read of a HOLEY array pays a hole check.
+    const slots: (T | unknown)[] = [];
+    for (let i = 0; i < capacity * 2; i++) slots.push(undefined);
+    this.slots = slots;
     this.parents = new Float64Array(capacity);
     this.stamps = new Float64Array(capacity);
   }
