@@ -48,10 +48,10 @@ interface Batch {
   /** Last sequence number sent to each stream in this batch. */
   readonly lastByStream: Map<string, number>;
   /**
-   * Per stream, in the order of the batch's script calls: the sequence sent before the batch, then (sequence,
-   * envelope, data) per event; kept to count the events a script skipped as already landed.
+   * The sequence each stream's events followed, in the order of the batch's script calls (the order of
+   * `lastByStream`'s keys); a mark above it in the script's answer means a resend that overlapped.
    */
-  readonly groups: Map<string, (string | number)[]>;
+  readonly previous: number[];
 }
 
 /** Producer of one transport. */
@@ -319,7 +319,9 @@ export class RedisProducer {
     }
     for (const [stream, sequence] of lastByStream) this.#lastSent.set(stream, sequence);
     buffer.markSent(count);
-    const batch: Batch = { count, generation: this.#generation, lastByStream, groups };
+    const previous: number[] = [];
+    for (const events of groups.values()) previous.push(events[0] as number);
+    const batch: Batch = { count, generation: this.#generation, lastByStream, previous };
     this.#inFlight.push(batch);
     let reply: Promise<PipelineResults | null>;
     if (tags === undefined) reply = (pipelines[0] as ChainableCommander).exec();
@@ -346,13 +348,18 @@ export class RedisProducer {
     const buffer = this.#buffer;
     this.#inFlight.shift();
     let call = 0;
-    for (const events of batch.groups.values()) {
+    for (const stream of batch.lastByStream.keys()) {
       // Each script answers the producer's mark before its append. Above the sequence this batch followed, it
       // means a resend overlapping what had landed: the script skipped the batch's events at or below it.
-      const mark = Number(results[call++]?.[1]);
-      if (mark > (events[0] as number)) {
-        for (let i = 1; i < events.length; i += 3) if ((events[i] as number) <= mark) this.resendSkipped++;
+      const mark = Number(results[call]?.[1]);
+      if (mark > (batch.previous[call] as number)) {
+        for (let i = 0; i < batch.count; i++) {
+          const slot = buffer.slot(buffer.head + i);
+          if (buffer.streams[slot] === stream && (buffer.sequences[slot] as number) <= mark)
+            this.resendSkipped++;
+        }
       }
+      call++;
     }
     for (let i = 0; i < batch.count; i++) {
       this.#streams.get(buffer.streams[buffer.slot(buffer.head + i)] as string).published++;
