@@ -399,8 +399,8 @@ describe('queued mode', () => {
   });
 
   it('gives queued events the same sequence, parent, depth and recursion accounting as published ones', async () => {
-    // Every event is sampled, so the drain takes its sampled path and its plain path in turn.
-    for (const latencySampleEvery of [0, 1]) {
+    // 0: no event is sampled; 1: every event is; 2 and 3 mix sampled and unsampled slots in one queue.
+    for (const latencySampleEvery of [0, 1, 2, 3]) {
       const bus = createEventBus<Events>({ maxDepth: 2, latencySampleEvery });
       const failures = collectFailures(bus);
       const tapped: string[] = [];
@@ -509,6 +509,55 @@ describe('queued mode', () => {
       'the immediate ran after the first batch of 4, before the last event',
     ).toBeLessThan(seen.indexOf('t10'));
     expect(seen.filter((s) => s !== 'io')).toEqual(Array.from({ length: 10 }, (_, i) => `t${i + 1}`));
+  });
+
+  it('keeps the high-water mark exact while the queue grows below its previous high and during a drain', async () => {
+    const bus = createEventBus<Events>({ queue: { capacity: 64 } });
+    let deepest = 0;
+    const enqueue = (topic: 'tick' | 'bar', payload: number | string): void => {
+      (bus.enqueue as (t: string, p: unknown) => void)(topic, payload);
+      deepest = Math.max(deepest, bus.stats().queueDepth);
+    };
+    // Each of the first three ticks queues two bars while it is delivered, so the queue grows mid-drain.
+    bus.subscribe('tick', (n) => {
+      if (n <= 3) {
+        enqueue('bar', `${n}a`);
+        enqueue('bar', `${n}b`);
+      }
+    });
+    const bars: string[] = [];
+    bus.subscribe('bar', (b) => bars.push(b));
+    for (let n = 4; n <= 6; n++) enqueue('tick', n);
+    await bus.drain();
+    expect(bus.stats().queue.highWaterMark).toBe(3);
+    for (let n = 4; n <= 5; n++) enqueue('tick', n);
+    await bus.drain();
+    expect(bus.stats().queue.highWaterMark, 'two below the previous high leave it alone').toBe(3);
+    for (let n = 1; n <= 3; n++) enqueue('tick', n);
+    await bus.drain();
+    // 3 ticks queued; each delivery takes one out and puts two bars in: 3 → 4 → 5 → 6.
+    expect(deepest).toBe(6);
+    expect(bus.stats().queue.highWaterMark, 'the deepest depth any enqueue left behind').toBe(deepest);
+    expect(bars).toEqual(['1a', '1b', '2a', '2b', '3a', '3b']);
+    expect(bus.stats().topics.bar).toMatchObject({ published: 6, delivered: 6, dropped: 0 });
+  });
+
+  it('forgets the parent of a dropped event: the event reusing its slot has its own', async () => {
+    const bus = createEventBus<Events>({
+      latencySampleEvery: 0,
+      queue: { capacity: 2, overflow: 'drop-oldest' },
+    });
+    collectFailures(bus);
+    const tapped: string[] = [];
+    bus.tap((topic, payload, sequence, parent) => tapped.push(`${sequence}<${parent} ${topic}:${payload}`));
+    bus.subscribe('ping', () => bus.enqueue('tick', 10));
+    bus.subscribe('tick', () => undefined);
+    bus.publish('ping', 1); // sequence 1; its handler queues tick 10 with parent 1
+    bus.enqueue('tick', 20); // parent 0
+    bus.enqueue('tick', 30); // the queue is full: tick 10 is dropped and tick 30 takes its slot
+    await bus.drain();
+    expect(tapped).toEqual(['1<0 ping:1', '2<0 tick:20', '3<0 tick:30']);
+    expect(bus.stats().queue.dropped).toBe(1);
   });
 
   it('drain resolves at once when nothing is queued or pending', async () => {

@@ -1,9 +1,12 @@
 /**
  * The bounded FIFO behind queued mode: a power-of-two ring buffer whose topic records and payloads sit side by
- * side in one array (slot i at 2i and 2i + 1, so one bounds check and usually one cache line serve both), with
- * the parent sequence in a parallel Float64Array and a sample timestamp read only for the rare sampled event.
- * Enqueueing and dequeueing allocate nothing. Overflow policy lives in the bus, not here. The fields are exposed
- * (to the bus only: this module is not exported) so the bus's drain loop reads them directly.
+ * side in one array (slot i at 2i and 2i + 1, so one bounds check and usually one cache line serve both).
+ * Most events are enqueued from outside any handler (parent sequence 0) and are not latency samples; those are
+ * "narrow" and store nothing else. The others are "wide": `wide[slot]` holds -(parent + 1), never 0, and
+ * `stamps[slot]` the sample stamp (0 when not sampled). Taking a wide slot resets its mark to 0, so a narrow
+ * push never writes there. Enqueueing and dequeueing allocate nothing. Overflow policy lives in the bus, not
+ * here. The fields are exposed (to the bus only: this module is not exported) so the bus's drain loop reads
+ * them directly.
  */
 
 /** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
@@ -12,11 +15,9 @@ export class EventRing<T> {
   readonly mask: number;
   /** Topic record of slot i at index 2i, its payload at 2i + 1. */
   readonly slots: (T | unknown)[];
-  /**
-   * Parent sequence, stored as -(parent + 1) when the slot also has a sample stamp: the common unsampled event
-   * then costs one 8-byte write and read here instead of two.
-   */
-  readonly parents: Float64Array;
+  /** 0 for a narrow slot; -(parent + 1) for a wide one. */
+  readonly wide: Float64Array;
+  /** `performance.now()` at enqueue of a sampled (wide) slot, else 0. */
   readonly stamps: Float64Array;
   /** Slot of the oldest event. */
   head = 0;
@@ -40,28 +41,26 @@ export class EventRing<T> {
     const slots: (T | unknown)[] = [];
     for (let i = 0; i < capacity * 2; i++) slots.push(undefined);
     this.slots = slots;
-    this.parents = new Float64Array(capacity);
+    this.wide = new Float64Array(capacity);
     this.stamps = new Float64Array(capacity);
   }
 
-  /** Appends one unsampled event; the caller has checked that `size < capacity`. */
-  push(topic: T, payload: unknown, parent: number): void {
-    const slot = (this.head + this.size) & this.mask;
-    const index = slot << 1;
+  /** Appends one narrow event (parent 0, not sampled); the caller has checked that `size < capacity`. */
+  push(topic: T, payload: unknown): void {
+    const index = ((this.head + this.size) & this.mask) << 1;
     // Topic slots are not cleared on shift, so with few topics the slot usually holds this one already; a read
     // is cheaper than a pointer store (which pays V8's write barrier).
     if (this.slots[index] !== topic) this.slots[index] = topic;
     this.slots[index + 1] = payload;
-    this.parents[slot] = parent;
     this.size++;
   }
 
-  /** Appends one event with a sample stamp (`performance.now()` at enqueue); same precondition as `push`. */
-  pushSampled(topic: T, payload: unknown, parent: number, stamp: number): void {
+  /** Appends one event with its parent and sample stamp (0: not sampled); same precondition as `push`. */
+  pushWide(topic: T, payload: unknown, parent: number, stamp: number): void {
     const slot = (this.head + this.size) & this.mask;
     this.slots[slot << 1] = topic;
     this.slots[(slot << 1) + 1] = payload;
-    this.parents[slot] = -parent - 1;
+    this.wide[slot] = -parent - 1;
     this.stamps[slot] = stamp;
     this.size++;
   }
@@ -83,6 +82,7 @@ export class EventRing<T> {
    */
   shift(): void {
     this.slots[(this.head << 1) + 1] = undefined;
+    this.wide[this.head] = 0;
     this.head = (this.head + 1) & this.mask;
     this.size--;
   }
