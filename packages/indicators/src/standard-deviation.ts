@@ -5,7 +5,7 @@
 import type { Indicator } from './indicator.js';
 import { IndicatorParameterError } from './indicators-error.js';
 import { requireBoolean, requireInteger } from './parameter-validation.js';
-import { RingWindow } from './ring-window.js';
+import { restoreRingWindow, snapshotRingWindow } from './ring-window.js';
 
 /**
  * Options of {@link StdDev}.
@@ -63,9 +63,12 @@ export class StdDev implements Indicator<number, number, StdDevState> {
   readonly requiredInputs: number;
   /** Whether the sample (`n − 1`) divisor is used. */
   readonly sample: boolean;
-  // `declare` keeps the hot path free of a map check: see ring-window.ts.
-  declare private readonly window: RingWindow;
+  // `window`, `next` and `filled` are the ring window of ring-window.ts, kept in the StdDev's own fields
+  // (see there why).
+  private readonly window: Float64Array;
   private readonly divisor: number;
+  private next = 0;
+  private filled = 0;
   private last = Number.NaN;
 
   /**
@@ -79,7 +82,7 @@ export class StdDev implements Indicator<number, number, StdDevState> {
       throw new IndicatorParameterError('StdDev', 'length', 'an integer ≥ 2 with sample: true', length);
     }
     this.requiredInputs = this.length;
-    this.window = new RingWindow(this.length);
+    this.window = new Float64Array(this.length);
     this.divisor = this.sample ? this.length - 1 : this.length;
   }
 
@@ -106,30 +109,38 @@ export class StdDev implements Indicator<number, number, StdDevState> {
 
   /** Adds one value and returns the standard deviation of the last `length`, or `NaN`. */
   update(value: number): number {
-    if (this.window.push(value) < 0) return Number.NaN;
+    const length = this.length;
+    const slot = this.next;
+    this.window[slot] = value;
+    this.next = slot + 1 === length ? 0 : slot + 1;
+    if (this.filled < length && ++this.filled < length) return Number.NaN;
     this.last = this.compute();
     return this.last;
   }
 
   /** Forgets every value. */
   reset(): void {
-    this.window.reset();
+    this.window.fill(0);
+    this.next = 0;
+    this.filled = 0;
     this.last = Number.NaN;
   }
 
   /** A plain copy of the window. */
   snapshot(): StdDevState {
-    return this.window.snapshot();
+    return snapshotRingWindow(this.window, this.next, this.filled);
   }
 
   /** Continues from a state taken by `snapshot()` on a StdDev with the same parameters. */
   restore(state: StdDevState): void {
-    this.window.restore('StdDev', state);
-    this.last = this.window.full ? this.compute() : Number.NaN;
+    const { next, filled } = restoreRingWindow('StdDev', state, this.window);
+    this.next = next;
+    this.filled = filled;
+    this.last = filled === this.length ? this.compute() : Number.NaN;
   }
 
   private compute(): number {
-    const values = this.window.values;
+    const values = this.window;
     const n = this.length;
     let sum = 0;
     for (let i = 0; i < n; i++) sum += values[i] as number;

@@ -4,7 +4,7 @@
  */
 import type { Indicator } from './indicator.js';
 import { requireInteger } from './parameter-validation.js';
-import { RingWindow } from './ring-window.js';
+import { newestSlot, restoreRingWindow, snapshotRingWindow } from './ring-window.js';
 
 /**
  * The state of a {@link WMA}: its window in ring order.
@@ -46,16 +46,19 @@ export class WMA implements Indicator<number, number, WMAState> {
   readonly length: number;
   /** Equal to `length`. */
   readonly requiredInputs: number;
-  // `declare` keeps the hot path free of a map check: see ring-window.ts.
-  declare private readonly window: RingWindow;
+  // `window`, `next` and `filled` are the ring window of ring-window.ts, kept in the WMA's own fields
+  // (see there why).
+  private readonly window: Float64Array;
   private readonly divisor: number;
+  private next = 0;
+  private filled = 0;
   private last = Number.NaN;
 
   /** @param length - number of values weighted; a positive integer */
   constructor(length: number) {
     this.length = requireInteger('WMA', 'length', length);
     this.requiredInputs = this.length;
-    this.window = new RingWindow(this.length);
+    this.window = new Float64Array(this.length);
     this.divisor = (this.length * (this.length + 1)) / 2;
   }
 
@@ -81,37 +84,51 @@ export class WMA implements Indicator<number, number, WMAState> {
 
   /** Adds one value and returns the weighted average of the last `length` values, or `NaN`. */
   update(value: number): number {
-    const newest = this.window.push(value);
-    if (newest < 0) return Number.NaN;
-    this.last = this.weightedAverage(newest);
+    const window = this.window;
+    const length = this.length;
+    const newest = this.next;
+    window[newest] = value;
+    this.next = newest + 1 === length ? 0 : newest + 1;
+    if (this.filled < length && ++this.filled < length) return Number.NaN;
+    // The sum is written out here, not called: as a method it measured up to 9% slower in the benchmark.
+    // Two straight loops instead of one with a modulo: newest → slot 0, then the wrapped tail.
+    let sum = 0;
+    let weight = length;
+    for (let i = newest; i >= 0; i--) sum += weight-- * (window[i] as number);
+    for (let i = length - 1; i > newest; i--) sum += weight-- * (window[i] as number);
+    this.last = sum / this.divisor;
     return this.last;
   }
 
   /** Forgets every value. */
   reset(): void {
-    this.window.reset();
+    this.window.fill(0);
+    this.next = 0;
+    this.filled = 0;
     this.last = Number.NaN;
   }
 
   /** A plain copy of the window. */
   snapshot(): WMAState {
-    return this.window.snapshot();
+    return snapshotRingWindow(this.window, this.next, this.filled);
   }
 
   /** Continues from a state taken by `snapshot()` on a WMA of the same length. */
   restore(state: WMAState): void {
-    this.window.restore('WMA', state);
-    this.last = this.window.full ? this.weightedAverage(this.window.newest) : Number.NaN;
+    const { next, filled } = restoreRingWindow('WMA', state, this.window);
+    this.next = next;
+    this.filled = filled;
+    this.last = filled === this.length ? this.recompute() : Number.NaN;
   }
 
-  private weightedAverage(newest: number): number {
-    const values = this.window.values;
+  private recompute(): number {
+    const window = this.window;
     const length = this.length;
-    // Two straight loops instead of one with a modulo: newest → slot 0, then the wrapped tail.
+    const newest = newestSlot(this.next, length);
     let sum = 0;
     let weight = length;
-    for (let i = newest; i >= 0; i--) sum += weight-- * (values[i] as number);
-    for (let i = length - 1; i > newest; i--) sum += weight-- * (values[i] as number);
+    for (let i = newest; i >= 0; i--) sum += weight-- * (window[i] as number);
+    for (let i = length - 1; i > newest; i--) sum += weight-- * (window[i] as number);
     return sum / this.divisor;
   }
 }
