@@ -542,6 +542,30 @@ describe('queued mode', () => {
     expect(bus.stats().topics.bar).toMatchObject({ published: 6, delivered: 6, dropped: 0 });
   });
 
+  it('names the queued handler whose publish the recursion guard refused', async () => {
+    for (const latencySampleEvery of [0, 1]) {
+      const bus = createEventBus<Events>({ maxDepth: 1, latencySampleEvery });
+      const failures = collectFailures(bus);
+      bus.subscribe('tick', function relay(n) {
+        bus.publish('ping', n);
+      });
+      bus.subscribe(
+        'tick',
+        (n) => {
+          bus.publish('pong', n);
+        },
+        { name: 'second', critical: true },
+      );
+      bus.enqueue('tick', 1);
+      bus.enqueue('tick', 2);
+      await bus.drain();
+      expect(
+        failures.map((f) => `${f.handlerName} ${f.critical} ${f.topic} ${f.sequence}`),
+        `latencySampleEvery ${latencySampleEvery}`,
+      ).toEqual(['relay false ping 1', 'second true pong 1', 'relay false ping 2', 'second true pong 2']);
+    }
+  });
+
   it('forgets the parent of a dropped event: the event reusing its slot has its own', async () => {
     const bus = createEventBus<Events>({
       latencySampleEvery: 0,

@@ -352,6 +352,12 @@ class DeliveryCursor {
   sampleCountdown = 0;
   /** `taps.length`, mirrored here for the drain loop: a field of this object costs less to read there. */
   tapCount = 0;
+  /**
+   * The subscription whose handler the drain loop is running. The loop records it here rather than in the
+   * bus's `running` variable (which stays undefined during a queued delivery), because a field of this object
+   * is cheaper to compare and store there than a closure variable.
+   */
+  queued: Subscription | undefined = undefined;
 }
 
 type TopicTable = Record<string, TopicState | undefined>;
@@ -539,13 +545,15 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
 
   function refuseNested(state: TopicState): void {
     state.dropped++;
+    // Directly inside a queued handler `running` is undefined: the drain loop keeps its subscription apart.
+    const current = running ?? (draining ? cursor.queued : undefined);
     const chain = topicStack.slice(0, cursor.depth);
     chain.push(state.name);
     report({
       topic: state.name,
-      handlerName: running?.name ?? '(publisher)',
+      handlerName: current?.name ?? '(publisher)',
       error: new EventBusRecursionError(chain, maxDepth),
-      critical: running?.critical ?? false,
+      critical: current?.critical ?? false,
       kind: 'recursion-limit',
       sequence: cursor.currentSequence,
     });
@@ -712,6 +720,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     cursor.depth = 0;
     cursor.currentSequence = 0;
     running = undefined;
+    cursor.queued = undefined;
     draining = false;
     if (ring.size !== 0) {
       drainScheduled = true;
@@ -740,9 +749,11 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     const stack = topicStack;
     // Id of the topic whose name is in topicStack[0]; a run of one topic then stores nothing there.
     let stacked = 0;
-    while (budget !== 0) {
+    // An int32 local: the parameter itself stays a tagged value the loop would check on every turn.
+    let left = budget | 0;
+    while (left !== 0) {
       const size = queue.size;
-      if (size === 0) return budget;
+      if (size === 0) return left;
       const { slots, wide, mask } = queue;
       const head = queue.head;
       const index = head << 1;
@@ -752,7 +763,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       slots[index + 1] = undefined;
       queue.head = (head + 1) & mask;
       queue.size = size - 1;
-      budget--;
+      left--;
       if (mark !== 0) {
         // A wide slot (a parent, or a sample stamp): through the general path, at depth 0 as a publish from
         // outside any handler would be (it writes topicStack[0] itself).
@@ -771,12 +782,17 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
           stack[0] = state.name;
           stacked = state.id;
         }
+        // Handler arrays are replaced, never mutated, so the length read once holds for the whole delivery.
         const subscriptions = state.subscriptions;
-        for (let i = 0; i < subscriptions.length; i++) {
+        const count = subscriptions.length;
+        for (let i = 0; i < count; i++) {
           const subscription = subscriptions[i] as Subscription;
-          // A strict compare: `!active` compiles to a generic truthiness test, `active` being a tagged field.
-          if (subscription.active === false) continue;
-          running = subscription;
+          // The array was current when read and no handler of this event has run yet, so the first
+          // subscription is active; a later one may have been unsubscribed by an earlier handler. A strict
+          // compare: `!active` compiles to a generic truthiness test, `active` being a tagged field.
+          if (i !== 0 && subscription.active === false) continue;
+          // Usually the same subscription as for the previous event: a compare is cheaper than a pointer store.
+          if (at.queued !== subscription) at.queued = subscription;
           state.delivered++;
           try {
             const result = subscription.handler(payload);
