@@ -754,24 +754,24 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     while (left !== 0) {
       const size = queue.size;
       if (size === 0) return left;
-      const { slots, wide, mask } = queue;
+      const { slots, mask } = queue;
       const head = queue.head;
       const index = head << 1;
       const state = slots[index] as TopicState;
       const payload = slots[index + 1];
-      const mark = wide[head] as number;
       slots[index + 1] = undefined;
       queue.head = (head + 1) & mask;
       queue.size = size - 1;
       left--;
-      if (mark !== 0) {
+      if (head === queue.nextWide) {
         // A wide slot (a parent, or a sample stamp): through the general path, at depth 0 as a publish from
         // outside any handler would be (it writes topicStack[0] itself).
-        wide[head] = 0;
+        queue.shiftWide();
+        const parent = queue.parents[head] as number;
         const stamp = queue.stamps[head] as number;
         at.depth = 0;
-        if (stamp === 0) deliver(state, payload, -mark - 1);
-        else deliverSampled(state, payload, -mark - 1, stamp);
+        if (stamp === 0) deliver(state, payload, parent);
+        else deliverSampled(state, payload, parent, stamp);
         at.depth = 1;
         stacked = state.id;
       } else {

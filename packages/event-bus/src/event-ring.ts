@@ -2,11 +2,12 @@
  * The bounded FIFO behind queued mode: a power-of-two ring buffer whose topic records and payloads sit side by
  * side in one array (slot i at 2i and 2i + 1, so one bounds check and usually one cache line serve both).
  * Most events are enqueued from outside any handler (parent sequence 0) and are not latency samples; those are
- * "narrow" and store nothing else. The others are "wide": `wide[slot]` holds -(parent + 1), never 0, and
- * `stamps[slot]` the sample stamp (0 when not sampled). Taking a wide slot resets its mark to 0, so a narrow
- * push never writes there. Enqueueing and dequeueing allocate nothing. Overflow policy lives in the bus, not
- * here. The fields are exposed (to the bus only: this module is not exported) so the bus's drain loop reads
- * them directly.
+ * "narrow" and store nothing else. The others are "wide": their parent and sample stamp go in side arrays and
+ * their slot number in a second, smaller FIFO, whose oldest entry is mirrored in `nextWide`. Since both queues
+ * are in the same order, the drain loop tells a wide event by one integer compare, `head === nextWide`,
+ * without reading any per-slot mark. Enqueueing and dequeueing allocate nothing. Overflow policy lives in the
+ * bus, not here. The fields are exposed (to the bus only: this module is not exported) so the bus's drain loop
+ * reads them directly.
  */
 
 /** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
@@ -15,10 +16,16 @@ export class EventRing<T> {
   readonly mask: number;
   /** Topic record of slot i at index 2i, its payload at 2i + 1. */
   readonly slots: (T | unknown)[];
-  /** 0 for a narrow slot; -(parent + 1) for a wide one. */
-  readonly wide: Float64Array;
-  /** `performance.now()` at enqueue of a sampled (wide) slot, else 0. */
+  /** Parent sequence of a wide slot. */
+  readonly parents: Float64Array;
+  /** `performance.now()` at enqueue of a sampled wide slot, 0 for an unsampled one. */
   readonly stamps: Float64Array;
+  /** Slot numbers of the queued wide events, oldest at `wideHead`. */
+  readonly wideSlots: Int32Array;
+  wideHead = 0;
+  wideCount = 0;
+  /** Slot of the oldest queued wide event, or -1 when there is none. */
+  nextWide = -1;
   /** Slot of the oldest event. */
   head = 0;
   size = 0;
@@ -41,8 +48,9 @@ export class EventRing<T> {
     const slots: (T | unknown)[] = [];
     for (let i = 0; i < capacity * 2; i++) slots.push(undefined);
     this.slots = slots;
-    this.wide = new Float64Array(capacity);
+    this.parents = new Float64Array(capacity);
     this.stamps = new Float64Array(capacity);
+    this.wideSlots = new Int32Array(capacity);
   }
 
   /** Appends one narrow event (parent 0, not sampled); the caller has checked that `size < capacity`. */
@@ -60,9 +68,18 @@ export class EventRing<T> {
     const slot = (this.head + this.size) & this.mask;
     this.slots[slot << 1] = topic;
     this.slots[(slot << 1) + 1] = payload;
-    this.wide[slot] = -parent - 1;
+    this.parents[slot] = parent;
     this.stamps[slot] = stamp;
+    this.wideSlots[(this.wideHead + this.wideCount) & this.mask] = slot;
+    if (this.wideCount++ === 0) this.nextWide = slot;
     this.size++;
+  }
+
+  /** Forgets the oldest wide event; called when the event at `nextWide` is taken or dropped. */
+  shiftWide(): void {
+    this.wideHead = (this.wideHead + 1) & this.mask;
+    this.wideCount--;
+    this.nextWide = this.wideCount === 0 ? -1 : (this.wideSlots[this.wideHead] as number);
   }
 
   /** Raises the high-water mark after a push and recomputes the fast-path threshold. */
@@ -81,8 +98,8 @@ export class EventRing<T> {
    * topic records live as long as the bus, so holding one keeps nothing alive.
    */
   shift(): void {
+    if (this.head === this.nextWide) this.shiftWide();
     this.slots[(this.head << 1) + 1] = undefined;
-    this.wide[this.head] = 0;
     this.head = (this.head + 1) & this.mask;
     this.size--;
   }
