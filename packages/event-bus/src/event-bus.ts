@@ -319,8 +319,11 @@ class Subscription {
 /** Handlers and counters of one topic. */
 class TopicState {
   readonly name: string;
-  /** Small integer identity, so the drain loop can tell whether the topic changed with an integer compare. */
-  readonly id: number;
+  /**
+   * Small integer identity, so the drain loop can tell whether the topic changed with an integer compare.
+   * `declare`d so that the constructor's store is the field's first (see EventRing).
+   */
+  declare readonly id: number;
   /** Replaced, never mutated: a delivery iterates the array it started with (snapshot semantics). */
   subscriptions: readonly Subscription[] = [];
   published = 0;

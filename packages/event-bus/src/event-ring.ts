@@ -12,16 +12,19 @@
 
 /** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
 export class EventRing<T> {
-  readonly capacity: number;
-  readonly mask: number;
+  // `declare`d, so the compiled class has no field definitions for them: a definition would first store
+  // undefined, the constructor's store would then make V8 treat each field as mutable and of any type, and the
+  // hot paths would re-check (a Smi check on `mask`, a map check on `slots`) what they can otherwise fold.
+  declare readonly capacity: number;
+  declare readonly mask: number;
   /** Topic record of slot i at index 2i, its payload at 2i + 1. */
-  readonly slots: (T | unknown)[];
+  declare readonly slots: (T | unknown)[];
   /** Parent sequence of a wide slot. */
-  readonly parents: Float64Array;
+  declare readonly parents: Float64Array;
   /** `performance.now()` at enqueue of a sampled wide slot, 0 for an unsampled one. */
-  readonly stamps: Float64Array;
+  declare readonly stamps: Float64Array;
   /** Slot numbers of the queued wide events, oldest at `wideHead`. */
-  readonly wideSlots: Int32Array;
+  declare readonly wideSlots: Int32Array;
   wideHead = 0;
   wideCount = 0;
   /** Slot of the oldest queued wide event, or -1 when there is none. */
