@@ -794,8 +794,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
           // subscription is active; a later one may have been unsubscribed by an earlier handler. A strict
           // compare: `!active` compiles to a generic truthiness test, `active` being a tagged field.
           if (i !== 0 && subscription.active === false) continue;
-          // Usually the same subscription as for the previous event: a compare is cheaper than a pointer store.
-          if (at.queued !== subscription) at.queued = subscription;
+          at.queued = subscription;
           state.delivered++;
           try {
             const result = subscription.handler(payload);
