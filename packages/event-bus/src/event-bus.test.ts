@@ -542,6 +542,24 @@ describe('queued mode', () => {
     expect(bus.stats().topics.bar).toMatchObject({ published: 6, delivered: 6, dropped: 0 });
   });
 
+  it('applies snapshot semantics to queued deliveries, with one handler and with several', async () => {
+    const bus = createEventBus<Events>();
+    const seen: string[] = [];
+    let offB: () => void = () => undefined;
+    bus.subscribe('tick', (n) => {
+      seen.push(`a${n}`);
+      if (n === 1) offB(); // b has not run for event 1 yet: it must not
+      if (n === 2) bus.subscribe('tick', (m) => seen.push(`c${m}`)); // c starts with event 3
+    });
+    offB = bus.subscribe('tick', (n) => seen.push(`b${n}`));
+    bus.subscribe('bar', (b) => seen.push(b));
+    bus.enqueue('bar', 'only');
+    for (let n = 1; n <= 3; n++) bus.enqueue('tick', n);
+    await bus.drain();
+    expect(seen).toEqual(['only', 'a1', 'a2', 'a3', 'c3']);
+    expect(bus.stats().topics.tick).toMatchObject({ published: 3, delivered: 4 });
+  });
+
   it('names the queued handler whose publish the recursion guard refused', async () => {
     for (const latencySampleEvery of [0, 1]) {
       const bus = createEventBus<Events>({ maxDepth: 1, latencySampleEvery });

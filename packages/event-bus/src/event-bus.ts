@@ -788,12 +788,10 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         // Handler arrays are replaced, never mutated, so the length read once holds for the whole delivery.
         const subscriptions = state.subscriptions;
         const count = subscriptions.length;
-        for (let i = 0; i < count; i++) {
-          const subscription = subscriptions[i] as Subscription;
-          // The array was current when read and no handler of this event has run yet, so the first
-          // subscription is active; a later one may have been unsubscribed by an earlier handler. A strict
-          // compare: `!active` compiles to a generic truthiness test, `active` being a tagged field.
-          if (i !== 0 && subscription.active === false) continue;
+        if (count === 1) {
+          // One handler, the common case, without the loop's index, bounds and active checks (~0.5 ns per
+          // event). It is active: the array was current when read and nothing has run for this event yet.
+          const subscription = subscriptions[0] as Subscription;
           at.queued = subscription;
           state.delivered++;
           try {
@@ -801,6 +799,21 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
             if (result !== undefined) watch(subscription, result, sequence);
           } catch (error) {
             fail(subscription, error, 'threw', sequence);
+          }
+        } else {
+          for (let i = 0; i < count; i++) {
+            const subscription = subscriptions[i] as Subscription;
+            // The first is active, as above; a later one may have been unsubscribed by an earlier handler. A
+            // strict compare: `!active` compiles to a generic truthiness test, `active` being a tagged field.
+            if (i !== 0 && subscription.active === false) continue;
+            at.queued = subscription;
+            state.delivered++;
+            try {
+              const result = subscription.handler(payload);
+              if (result !== undefined) watch(subscription, result, sequence);
+            } catch (error) {
+              fail(subscription, error, 'threw', sequence);
+            }
           }
         }
       }
