@@ -497,6 +497,37 @@ describe('queued mode', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('admits waiting producers in order when a turn ends on a full batch or an empty queue', async () => {
+    for (const [capacity, batchSize] of [
+      [1, 1],
+      [2, 2],
+      [2, 1],
+      [4, 3],
+    ] as const) {
+      const bus = createEventBus<Events>({ queue: { capacity, batchSize, overflow: 'wait' } });
+      const seen: number[] = [];
+      bus.subscribe('tick', (n) => seen.push(n));
+      const pending = Array.from({ length: 9 }, (_, i) => bus.enqueue('tick', i + 1));
+      await Promise.all(pending);
+      await bus.drain();
+      expect(seen, `capacity ${capacity}, batchSize ${batchSize}`).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(bus.stats().queue).toMatchObject({ depth: 0, waiting: 0, highWaterMark: capacity });
+    }
+  });
+
+  it('lets a tap registered by a queued handler see the following queued events, and only those', async () => {
+    const bus = createEventBus<Events>({ latencySampleEvery: 0 });
+    const tapped: string[] = [];
+    let off: () => void = () => undefined;
+    bus.subscribe('tick', (n) => {
+      if (n === 2) off = bus.tap((topic, payload, sequence) => tapped.push(`${sequence} ${topic}:${payload}`));
+      if (n === 4) off();
+    });
+    for (let n = 1; n <= 5; n++) bus.enqueue('tick', n);
+    await bus.drain();
+    expect(tapped).toEqual(['3 tick:3', '4 tick:4']);
+  });
+
   it('yields to the event loop between batches so a flood cannot starve I/O', async () => {
     const bus = createEventBus<Events>({ queue: { capacity: 16, batchSize: 4 } });
     const seen: string[] = [];

@@ -353,8 +353,6 @@ class DeliveryCursor {
   depth = 0;
   /** Events until the next latency sample. */
   sampleCountdown = 0;
-  /** `taps.length`, mirrored here for the drain loop: a field of this object costs less to read there. */
-  tapCount = 0;
   /**
    * The subscription whose handler the drain loop is running. The loop records it here rather than in the
    * bus's `running` variable (which stays undefined during a queued delivery), because a field of this object
@@ -704,22 +702,26 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     }
     ring.waiting = waiters.length - waiterHead;
     ring.noteDepth();
+    ring.refreshStop();
   }
 
   function drainTurn(): void {
     drainScheduled = false;
     draining = true;
-    if (ring.waiting !== 0) admitWaiters();
     // A turn always starts from the event loop, outside any delivery, so the depth and current-sequence
     // bookkeeping that `deliver` saves and restores per event for nested publishes is set once per turn here.
     cursor.depth = 1;
     // In chunks, so that V8 compiles drainRun as a function: given a whole turn in one call it only ever runs it
     // as on-stack-replacement code, whose loop keeps checks that normal code hoists (measured 10-15% slower).
     let budget = batchSize;
-    while (budget !== 0 && ring.size !== 0) {
+    while (budget !== 0) {
+      // Producers waiting for room are admitted between events, so also before a chunk and after the last one.
+      if (ring.waiting !== 0) admitWaiters();
+      if (ring.size === 0) break;
       const chunk = Math.min(budget, 4096);
       budget -= chunk - drainRun(chunk);
     }
+    if (ring.waiting !== 0) admitWaiters();
     cursor.depth = 0;
     cursor.currentSequence = 0;
     running = undefined;
@@ -755,10 +757,36 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     // An int32 local: the parameter itself stays a tagged value the loop would check on every turn.
     let left = budget | 0;
     while (left !== 0) {
+      const head = queue.head;
+      if (head === queue.slowStop) {
+        // Producers waiting for room, taps, or a wide event (a parent or a sample stamp): through the general
+        // path, at depth 0 as a publish from outside any handler would be (it writes topicStack[0] itself).
+        // Waiters are admitted first: they take the room the previous event left, as they would have had.
+        if (queue.waiting !== 0) admitWaiters();
+        if (queue.size === 0) return left;
+        const wide = queue.headIsWide();
+        if (wide) queue.shiftWide();
+        const { slots, mask } = queue;
+        const index = head << 1;
+        const state = slots[index] as TopicState;
+        const payload = slots[index + 1];
+        slots[index + 1] = undefined;
+        queue.head = (head + 1) & mask;
+        queue.size--;
+        queue.refreshStop();
+        left--;
+        const parent = wide ? (queue.parents[head] as number) : 0;
+        const stamp = wide ? (queue.stamps[head] as number) : 0;
+        at.depth = 0;
+        if (stamp === 0) deliver(state, payload, parent);
+        else deliverSampled(state, payload, parent, stamp);
+        at.depth = 1;
+        stacked = state.id;
+        continue;
+      }
       const size = queue.size;
       if (size === 0) return left;
       const { slots, mask } = queue;
-      const head = queue.head;
       const index = head << 1;
       const state = slots[index] as TopicState;
       const payload = slots[index + 1];
@@ -766,20 +794,8 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
       queue.head = (head + 1) & mask;
       queue.size = size - 1;
       left--;
-      if (head === queue.nextWide) {
-        // A wide slot (a parent, or a sample stamp): through the general path, at depth 0 as a publish from
-        // outside any handler would be (it writes topicStack[0] itself).
-        queue.shiftWide();
-        const parent = queue.parents[head] as number;
-        const stamp = queue.stamps[head] as number;
-        at.depth = 0;
-        if (stamp === 0) deliver(state, payload, parent);
-        else deliverSampled(state, payload, parent, stamp);
-        at.depth = 1;
-        stacked = state.id;
-      } else {
+      {
         const sequence = ++at.lastSequence;
-        if (at.tapCount !== 0) runTaps(state.name, payload, sequence, 0);
         at.currentSequence = sequence;
         if (state.id !== stacked) {
           stack[0] = state.name;
@@ -817,7 +833,6 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
           }
         }
       }
-      if (queue.waiting !== 0) admitWaiters();
     }
     return 0;
   }
@@ -844,6 +859,7 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         waiters.push({ state, payload, parent, resolve });
         ring.waiting = waiters.length - waiterHead;
         ring.threshold = 0;
+        ring.refreshStop();
       });
     }
     const dropped = ring.frontTopic;
@@ -967,12 +983,14 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     tap(fn) {
       let active = true;
       taps = [...taps, fn];
-      cursor.tapCount = taps.length;
+      ring.taps = taps.length;
+      ring.refreshStop();
       return () => {
         if (!active) return;
         active = false;
         taps = without(taps, fn);
-        cursor.tapCount = taps.length;
+        ring.taps = taps.length;
+        ring.refreshStop();
       };
     },
     stats,

@@ -3,11 +3,12 @@
  * side in one array (slot i at 2i and 2i + 1, so one bounds check and usually one cache line serve both).
  * Most events are enqueued from outside any handler (parent sequence 0) and are not latency samples; those are
  * "narrow" and store nothing else. The others are "wide": their parent and sample stamp go in side arrays and
- * their slot number in a second, smaller FIFO, whose oldest entry is mirrored in `nextWide`. Since both queues
- * are in the same order, the drain loop tells a wide event by one integer compare, `head === nextWide`,
- * without reading any per-slot mark. Enqueueing and dequeueing allocate nothing. Overflow policy lives in the
- * bus, not here. The fields are exposed (to the bus only: this module is not exported) so the bus's drain loop
- * reads them directly.
+ * their slot number in a second, smaller FIFO, in the same order as the ring. `slowStop` is the slot of the
+ * next event the drain must deliver through the bus's general path: the oldest wide event, or, while taps are
+ * registered or producers wait for room, the very next event. The drain loop's fast path therefore needs one
+ * integer compare, `head === slowStop`, for all three cases. Enqueueing and dequeueing allocate nothing.
+ * Overflow policy lives in the bus, not here. The fields are exposed (to the bus only: this module is not
+ * exported) so the bus's drain loop reads them directly.
  */
 
 /** Ring buffer of queued events; `T` is the bus's per-topic record (internal to the bus). */
@@ -27,8 +28,10 @@ export class EventRing<T> {
   declare readonly wideSlots: Int32Array;
   wideHead = 0;
   wideCount = 0;
-  /** Slot of the oldest queued wide event, or -1 when there is none. */
-  nextWide = -1;
+  /** See the module comment; -1 when no event needs the general path. Kept current by `refreshStop`. */
+  slowStop = -1;
+  /** Taps registered on the bus (mirrored here by the bus). */
+  taps = 0;
   /** Slot of the oldest event. */
   head = 0;
   size = 0;
@@ -74,15 +77,26 @@ export class EventRing<T> {
     this.parents[slot] = parent;
     this.stamps[slot] = stamp;
     this.wideSlots[(this.wideHead + this.wideCount) & this.mask] = slot;
-    if (this.wideCount++ === 0) this.nextWide = slot;
+    this.wideCount++;
     this.size++;
+    this.refreshStop();
   }
 
-  /** Forgets the oldest wide event; called when the event at `nextWide` is taken or dropped. */
+  /** Whether the oldest event is wide. */
+  headIsWide(): boolean {
+    return this.wideCount !== 0 && this.wideSlots[this.wideHead] === this.head;
+  }
+
+  /** Forgets the oldest wide event; called when it is taken or dropped. */
   shiftWide(): void {
     this.wideHead = (this.wideHead + 1) & this.mask;
     this.wideCount--;
-    this.nextWide = this.wideCount === 0 ? -1 : (this.wideSlots[this.wideHead] as number);
+  }
+
+  /** Recomputes `slowStop`; called whenever `head`, the wide FIFO, `taps` or `waiting` changes outside the fast path. */
+  refreshStop(): void {
+    if (this.taps !== 0 || this.waiting !== 0) this.slowStop = this.head;
+    else this.slowStop = this.wideCount === 0 ? -1 : (this.wideSlots[this.wideHead] as number);
   }
 
   /** Raises the high-water mark after a push and recomputes the fast-path threshold. */
@@ -101,9 +115,10 @@ export class EventRing<T> {
    * topic records live as long as the bus, so holding one keeps nothing alive.
    */
   shift(): void {
-    if (this.head === this.nextWide) this.shiftWide();
+    if (this.headIsWide()) this.shiftWide();
     this.slots[(this.head << 1) + 1] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.size--;
+    this.refreshStop();
   }
 }
