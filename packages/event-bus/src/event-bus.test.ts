@@ -520,7 +520,8 @@ describe('queued mode', () => {
     const tapped: string[] = [];
     let off: () => void = () => undefined;
     bus.subscribe('tick', (n) => {
-      if (n === 2) off = bus.tap((topic, payload, sequence) => tapped.push(`${sequence} ${topic}:${payload}`));
+      if (n === 2)
+        off = bus.tap((topic, payload, sequence) => tapped.push(`${sequence} ${topic}:${payload}`));
       if (n === 4) off();
     });
     for (let n = 1; n <= 5; n++) bus.enqueue('tick', n);
