@@ -10,7 +10,8 @@
  * slot: the producers' marks `<stream key>:producers`, the dead letters `<stream key>:dead-letter`. A prefix may
  * carry a tag of its own (`{algospace}`): the first tag wins, and every key of the transport lands in one slot.
  */
-import { TransportRedisClusterKeyError } from './transport-redis-error.js';
+import { producerMarksKey } from './stream-entry.js';
+import { TransportRedisClusterKeyError, TransportRedisOptionError } from './transport-redis-error.js';
 
 /** Where a stream's key is put together: `head + partitionKey + tail` for a partition. */
 export interface StreamKeyParts {
@@ -73,4 +74,88 @@ export function checkClusterName(path: string, name: string): void {
     'on Redis Cluster a name without { or }',
     `'${name}': the transport puts each stream in its own hash tag {<stream>:<partition>}, and a brace would end or empty that tag (streams sharing slots unexpectedly, or a stream split from its ':producers' key)`,
   );
+}
+
+/**
+ * Options of {@link transportStreamKeys}.
+ *
+ * @example
+ * ```ts
+ * const options: TransportStreamKeyOptions = { cluster: true, partition: 'ES' };
+ * ```
+ */
+export interface TransportStreamKeyOptions {
+  /**
+   * True for the layout the transport uses on Redis Cluster (its `redis` is an array of node URLs or an ioredis
+   * `Cluster`): the stream in its own hash tag. Default `false` (one Redis).
+   */
+  readonly cluster?: boolean;
+  /** The partition key, for a route with `partitionBy` (outbound) or `partitions` (inbound). */
+  readonly partition?: string;
+}
+
+/**
+ * The Redis keys the transport writes for one stream, as returned by {@link transportStreamKeys}.
+ *
+ * @example
+ * ```ts
+ * const { stream, producers }: TransportStreamKeys = transportStreamKeys('algospace', 'bars');
+ * ```
+ */
+export interface TransportStreamKeys {
+  /** The stream (its consumer groups live in it). */
+  readonly stream: string;
+  /** The hash of each producer's high-water mark, which makes resends idempotent; in the stream's slot. */
+  readonly producers: string;
+  /**
+   * The dead-letter stream receiving this stream's undecodable entries: on one Redis `<prefix>:dead-letter`,
+   * shared by every stream under the prefix; on Cluster the stream's own, in its slot.
+   */
+  readonly deadLetter: string;
+}
+
+/**
+ * The keys of stream `stream` under `prefix`, as `createRedisTransport` with the same `prefix` and layout
+ * names them: for tools that inspect, trim or delete a pipeline's streams without copying the key layout,
+ * which differs between one Redis (`<prefix>:<stream>`) and Redis Cluster (`<prefix>:{<stream>}`). On
+ * Cluster `stream` and `producers` share a hash slot, so one `DEL` (or transaction) may hold both.
+ *
+ * @param prefix - the transport's `prefix` (its default is `'algospace'`)
+ * @param stream - the route's stream name (by default its topic's name)
+ * @throws TransportRedisOptionError when `prefix`, `stream` or `partition` is empty or holds whitespace
+ * @throws TransportRedisClusterKeyError on Cluster, for a name the transport refuses there (braces)
+ *
+ * @example
+ * ```ts
+ * transportStreamKeys('algospace:engine', 'events');
+ * // { stream: 'algospace:engine:events', producers: 'algospace:engine:events:producers', deadLetter: 'algospace:engine:dead-letter' }
+ * const keys = transportStreamKeys('algospace:engine', 'events', { cluster: true });
+ * // keys.stream === 'algospace:engine:{events}', keys.producers === 'algospace:engine:{events}:producers'
+ * await cluster.del(keys.stream, keys.producers); // one slot: no CROSSSLOT
+ * ```
+ */
+export function transportStreamKeys(
+  prefix: string,
+  stream: string,
+  options: TransportStreamKeyOptions = {},
+): TransportStreamKeys {
+  const cluster = options.cluster ?? false;
+  const partition = options.partition;
+  keyName('prefix', prefix);
+  keyName('stream', stream);
+  if (partition !== undefined) keyName('partition', partition);
+  if (cluster) {
+    checkClusterPrefix(prefix);
+    checkClusterName('stream', stream);
+    if (partition !== undefined) checkClusterName('partition', partition);
+  }
+  const parts = streamKeyParts(prefix, stream, cluster);
+  const key =
+    partition === undefined ? parts.streamKey : `${parts.partitionHead}${partition}${parts.partitionTail}`;
+  return { stream: key, producers: producerMarksKey(key), deadLetter: deadLetterKey(prefix, key, cluster) };
+}
+
+function keyName(path: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0 || /\s/.test(value))
+    throw new TransportRedisOptionError(path, 'a non-empty string without whitespace', value);
 }
