@@ -11,6 +11,8 @@ export { createJsonCodec, jsonCodec } from './event-codec.js';
 export type { ReconnectBackoff } from './reconnect-backoff.js';
 export type { RedisTransport, TransportState } from './redis-transport.js';
 export { createRedisTransport } from './redis-transport.js';
+export type { StreamEntryEvent } from './stream-entry-events.js';
+export { streamEntryEvents } from './stream-entry-events.js';
 export type { TransportStreamKeyOptions, TransportStreamKeys } from './stream-keys.js';
 export { transportStreamKeys } from './stream-keys.js';
 export type {
