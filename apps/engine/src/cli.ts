@@ -14,6 +14,7 @@ import { type FeedServerOptions, startFeedServer } from './data/feed-server.js';
 import { EngineError } from './engine-error.js';
 import { describeError, runEngine } from './engine-run.js';
 import type { PipelineMode, PipelineRole } from './pipeline.js';
+import { parseRedisTransportUrl } from './transport/transport-config.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: algospace <command> [options]
@@ -42,7 +43,8 @@ Options:
   --progress auto|bar|lines|off   progress display on stderr (default auto: a bar on a TTY)
   --metrics-port P            serve /metrics, /health, /ready on port P while running (0 = any)
   --role all|ingest|strategy  which part of the pipeline this process runs (default all)
-  --transport-redis URL       Redis URL connecting split roles
+  --transport-redis URL       Redis connecting split roles: one redis:// (or rediss://) URL, or the
+                              node URLs of a Redis Cluster separated by commas (redis://h1:6379,redis://h2:6379)
   -h, --help                  show this help`,
   paper: `Usage: algospace paper --feed sim|ws://HOST:PORT [--speed N] [--metrics-port P] [options]
 
@@ -57,7 +59,8 @@ Options:
   --config FILE               settings file
   --seed N                    simulator seed
   --role all|ingest|strategy  which part of the pipeline this process runs (default all)
-  --transport-redis URL       Redis URL connecting split roles
+  --transport-redis URL       Redis connecting split roles: one redis:// (or rediss://) URL, or the
+                              node URLs of a Redis Cluster separated by commas (redis://h1:6379,redis://h2:6379)
   -h, --help                  show this help`,
   run: `Usage: algospace run [--config FILE] [--data FILE] [--out DIR] [--metrics-port P]
 
@@ -69,7 +72,7 @@ Options:
   --data FILE     input file (backtest)
   --out DIR       output directory
   --metrics-port P  monitoring port
-  --role all|ingest|strategy, --transport-redis URL  as for backtest
+  --role all|ingest|strategy, --transport-redis URL[,URL...]  as for backtest
   -h, --help      show this help`,
   'serve-feed': `Usage: algospace serve-feed --data FILE [--speed N] [--port P] [--host H] [--config FILE]
 
@@ -219,6 +222,9 @@ async function runCommand(command: 'backtest' | 'paper' | 'run', args: readonly 
   });
   const mode: PipelineMode = config.system.mode;
   const role = roleArgument(values.role);
+  // Refused before anything starts; an empty value falls through to the missing-URL error of split roles.
+  if (values['transport-redis'] !== undefined && values['transport-redis'] !== '')
+    parseRedisTransportUrl('--transport-redis', values['transport-redis']);
   const metricsPort =
     values['metrics-port'] === undefined
       ? undefined

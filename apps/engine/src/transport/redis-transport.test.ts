@@ -140,6 +140,38 @@ describe('the engine split over Redis on the built-in simulator', () => {
     expect((single.trades as unknown[]).length, 'two simulated days trade at least once').toBeGreaterThan(0);
   }, 180_000);
 
+  it('a second ingest deletes the completed, unconsumed run before publishing its own', async () => {
+    const prefix = `algospace-test:split:${process.pid}:rerun`;
+    const config = join(work, 'rerun.yaml');
+    writeFileSync(
+      config,
+      `data_handler:\n  simulator:\n    days: 1\noutput:\n  report: false\n  progress: off\ntransport:\n  redis:\n    prefix: ${prefix}\n`,
+    );
+    const args = [
+      'backtest',
+      '--role',
+      'ingest',
+      '--transport-redis',
+      redisUrl,
+      '--out',
+      join(work, 'rerun'),
+    ];
+    const redis = new Redis(redisUrl);
+    try {
+      const first = await algospace([...args, '--config', config]);
+      expect(first.code, first.stderr).toBe(0);
+      const entries = await redis.xlen(`${prefix}:events`);
+      expect(entries).toBeGreaterThan(0);
+      const second = await algospace([...args, '--config', config]);
+      expect(second.code, second.stderr).toBe(0);
+      // Not twice as many: the first run's marker was recognised inside its packed last entry.
+      expect(await redis.xlen(`${prefix}:events`)).toBe(entries);
+    } finally {
+      await redis.del(`${prefix}:events`, `${prefix}:events:producers`);
+      redis.disconnect();
+    }
+  }, 120_000);
+
   it('refuses a split role without a Redis URL, naming both ways to give one', async () => {
     const run = await algospace(['backtest', '--role', 'strategy', '--out', join(work, 'none')]);
     expect(run.code).toBe(1);

@@ -4,16 +4,24 @@
  * INGEST_COMPLETE marker carrying the DataHandler's report and the BarGenerator's counts; `--role strategy`
  * (IndicatorEngine through ExecutionHandler) consumes them into its own bus in the same order and ends its run
  * once the marker is processed. One stream keeps the relative order of ticks and bars that the single-process
- * engine has, which is what makes a split run's results.json equal to a single-process one.
+ * engine has, which is what makes a split run's results.json equal to a single-process one. On Redis Cluster
+ * (several node URLs) that stream is `<prefix>:{events}`, one hash tag, so it and its producer marks share a
+ * slot and live on one master.
  */
-import { createRedisTransport, type RedisTransport } from '@algospace/transport-redis';
-import { Redis } from 'ioredis';
+import {
+  createRedisTransport,
+  type RedisTransport,
+  streamEntryEvents,
+  transportStreamKeys,
+} from '@algospace/transport-redis';
+import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
 import type { BarGeneratorComponent } from '../components/bar-generator.js';
 import type { DataHandlerComponent, DataHandlerReport } from '../components/data-handler.js';
 import type { EngineComponent, EngineContext } from '../components/engine-component.js';
 import type { EngineConfig } from '../config/engine-config.js';
 import { EngineError } from '../engine-error.js';
 import type { EngineEvents } from '../events.js';
+import { parseRedisTransportUrl, type RedisTransportTarget } from './transport-config.js';
 
 /** Topic of the marker the ingest role publishes after its last event. */
 export const INGEST_COMPLETE = 'INGEST_COMPLETE';
@@ -74,7 +82,10 @@ const CONSUMER = 'strategy-1';
 export interface RedisTransportComponentOptions {
   /** Which side of the split this process is. */
   readonly role: 'ingest' | 'strategy';
-  /** The Redis URL (`--transport-redis` or `transport.redis.url`). */
+  /**
+   * `--transport-redis` or `transport.redis.url`: one redis:// (or rediss://) URL for one Redis, or several
+   * separated by commas for the nodes of a Redis Cluster.
+   */
   readonly url: string;
   /** Key prefix of this pipeline's stream. */
   readonly prefix: string;
@@ -108,6 +119,8 @@ export interface RedisTransportBridge {
 /**
  * Creates the Redis bridge of one split role.
  *
+ * @throws EngineError (`ENGINE_BAD_ARGUMENT`) when `url` holds something other than redis:// or rediss:// URLs
+ *
  * @example
  * ```ts
  * const bridge = createRedisTransportComponent({ role: 'ingest', url: 'redis://127.0.0.1:6379', prefix: 'algospace:engine', dataHandler, barGenerator });
@@ -115,7 +128,24 @@ export interface RedisTransportBridge {
  * ```
  */
 export function createRedisTransportComponent(options: RedisTransportComponentOptions): RedisTransportBridge {
-  return options.role === 'ingest' ? ingestBridge(options) : strategyBridge(options);
+  const target = parseRedisTransportUrl('url', options.url);
+  const run: RunRedis = {
+    target,
+    keys: transportStreamKeys(options.prefix, STREAM, { cluster: target.cluster }),
+  };
+  return options.role === 'ingest' ? ingestBridge(options, run) : strategyBridge(options, run);
+}
+
+/** Where one pipeline's stream lives. */
+interface RunRedis {
+  readonly target: RedisTransportTarget;
+  /** The stream's keys, as the transport names them in the target's layout. */
+  readonly keys: { readonly stream: string; readonly producers: string };
+}
+
+/** The transport's `redis` option for a target: a URL, or the node URLs of a cluster. */
+function transportRedis(target: RedisTransportTarget): string | string[] {
+  return target.cluster ? [...target.nodes] : target.url;
 }
 
 function route() {
@@ -189,16 +219,16 @@ function bridgedBus(context: EngineContext) {
   return context.bus as unknown as Parameters<typeof createRedisTransport<BridgedEvents>>[0]['bus'];
 }
 
-function ingestBridge(options: RedisTransportComponentOptions): RedisTransportBridge {
+function ingestBridge(options: RedisTransportComponentOptions, run: RunRedis): RedisTransportBridge {
   let transport: RedisTransport | undefined;
   const component: EngineComponent = {
     name: 'redis-transport',
     critical: true,
     async init(context) {
-      await clearCompletedRun(options.url, `${options.prefix}:${STREAM}`);
+      await clearCompletedRun(run);
       transport = createRedisTransport<BridgedEvents>({
         bus: bridgedBus(context),
-        redis: options.url,
+        redis: transportRedis(run.target),
         prefix: options.prefix,
         producerName: 'ingest',
         // A backtest reads faster than Redis appends and nothing may be dropped: the bound is generous, and a
@@ -236,7 +266,7 @@ function ingestBridge(options: RedisTransportComponentOptions): RedisTransportBr
   return { component };
 }
 
-function strategyBridge(options: RedisTransportComponentOptions): RedisTransportBridge {
+function strategyBridge(options: RedisTransportComponentOptions, run: RunRedis): RedisTransportBridge {
   let transport: RedisTransport | undefined;
   let summary: IngestSummary | undefined;
   let received = 0;
@@ -254,7 +284,6 @@ function strategyBridge(options: RedisTransportComponentOptions): RedisTransport
     fail = reject;
   });
   done.catch(() => {});
-  const streamKey = `${options.prefix}:${STREAM}`;
   const component: EngineComponent = {
     name: 'redis-transport',
     critical: true,
@@ -262,7 +291,7 @@ function strategyBridge(options: RedisTransportComponentOptions): RedisTransport
       const bus = bridgedBus(context);
       transport = createRedisTransport<BridgedEvents>({
         bus,
-        redis: options.url,
+        redis: transportRedis(run.target),
         prefix: options.prefix,
         inbound: { topics: [route()], group: GROUP, consumer: CONSUMER, readCount: 1024 },
       });
@@ -285,7 +314,7 @@ function strategyBridge(options: RedisTransportComponentOptions): RedisTransport
     async stop() {
       await transport?.stop({ timeoutMs: 10_000 });
       // The run is complete and acknowledged: leave Redis clean for the next one.
-      if (summary !== undefined) await deleteRun(options.url, streamKey);
+      if (summary !== undefined) await deleteRun(run);
     },
     health: () => health(transport),
   };
@@ -316,26 +345,65 @@ function isFatal(error: unknown): boolean {
   return code === 'TRANSPORT_REDIS_BUFFER_FULL' || code === 'TRANSPORT_REDIS_DECODE_FAILED';
 }
 
-/** Deletes the stream of a previous run that was completely published but never cleaned up. */
-async function clearCompletedRun(url: string, streamKey: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
+/**
+ * A short-lived client for the bridge's own clean-up: fails fast instead of retrying (the transport, not this,
+ * rides out outages).
+ */
+async function adminClient(target: RedisTransportTarget): Promise<Redis | Cluster> {
+  const client = target.cluster
+    ? clusterClient(target.nodes)
+    : new Redis(target.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
   try {
-    await redis.connect();
-    const [last] = (await redis.xrevrange(streamKey, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    const envelope = last?.[1][1];
-    if (envelope?.endsWith(`:${INGEST_COMPLETE}`)) await redis.del(streamKey, `${streamKey}:producers`);
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return client;
+}
+
+/** A Cluster client for `nodes`; the nodes it discovers get the credentials and TLS the listed URLs carry. */
+function clusterClient(nodes: readonly string[]): Cluster {
+  const startup: ClusterNode[] = [];
+  let credentials: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {};
+  for (const node of nodes) {
+    const url = new URL(node);
+    startup.push({ host: url.hostname, port: Number(url.port || 6379) });
+    if (url.password !== '' && credentials.password === undefined) {
+      credentials = {
+        ...credentials,
+        password: decodeURIComponent(url.password),
+        ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+      };
+    }
+    if (url.protocol === 'rediss:') credentials = { ...credentials, tls: {} };
+  }
+  return new Cluster(startup, {
+    lazyConnect: true,
+    clusterRetryStrategy: () => null,
+    redisOptions: { ...credentials, maxRetriesPerRequest: 1 },
+  });
+}
+
+/** Deletes the stream of a previous run that was completely published but never cleaned up. */
+async function clearCompletedRun({ target, keys }: RunRedis): Promise<void> {
+  const redis = await adminClient(target);
+  try {
+    const [last] = await redis.xrevrange(keys.stream, '+', '-', 'COUNT', 1);
+    // The marker is the run's last event; the producer packs it into one entry with the events before it.
+    if (last === undefined || streamEntryEvents(keys.stream, last).at(-1)?.topic !== INGEST_COMPLETE) return;
+    // One DEL for both keys: on Cluster they share the stream's hash tag, hence its slot.
+    await redis.del(keys.stream, keys.producers);
   } finally {
     redis.disconnect();
   }
 }
 
-async function deleteRun(url: string, streamKey: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
+async function deleteRun({ target, keys }: RunRedis): Promise<void> {
+  const redis = await adminClient(target);
   try {
-    await redis.connect();
-    await redis.del(streamKey, `${streamKey}:producers`);
+    await redis.del(keys.stream, keys.producers);
   } finally {
     redis.disconnect();
   }
@@ -346,7 +414,8 @@ async function deleteRun(url: string, streamKey: string): Promise<void> {
  * precede the BarGenerator's), for `strategy` last (it starts delivering once everything else has started),
  * with its stand-ins as the DataHandler and BarGenerator handles. Does nothing for `all`.
  *
- * @throws EngineError (`ENGINE_BAD_ARGUMENT`) when a split role has no Redis URL
+ * @throws EngineError (`ENGINE_BAD_ARGUMENT`) when a split role has no Redis URL, or one that is not a
+ *   redis:// URL or a comma-separated list of them
  *
  * @example
  * ```ts
@@ -369,6 +438,8 @@ export function addRedisTransport(target: {
       `--role ${role}: expected --transport-redis URL or transport.redis.url in the config, got neither`,
     );
   }
+  // Checked here with the name the user knows, before the components are built.
+  parseRedisTransportUrl(target.url === undefined ? 'transport.redis.url' : '--transport-redis', url);
   const prefix = config.transport.redis.prefix;
   if (role === 'ingest') {
     const bridge = createRedisTransportComponent({
