@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createKernel, createKernelLogger } from '@algospace/kernel';
+import { createKernel, createKernelLogger, KernelError } from '@algospace/kernel';
 import type { DataSource } from './components/data-handler.js';
 import type { DecisionPolicy } from './components/decision-core.js';
 import type { BrokerAdapter } from './components/execution-handler.js';
@@ -162,8 +162,18 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
     failure = new EngineError('ENGINE_SHUTDOWN_FAILED', shutdown.reason);
 
   let dataReport: Awaited<NonNullable<typeof dataHandler>['done']> | undefined;
-  if (dataHandler !== undefined) {
+  if (dataHandler?.started()) {
     dataReport = await dataHandler.done.catch(() => undefined);
+  }
+  // A run that failed before the BarGenerator was initialised (or, split, before the ingest sent its counters)
+  // has no bar statistics; its results then say why it failed instead of failing a second time here.
+  let barStats: ReturnType<NonNullable<typeof barGenerator>['stats']> | undefined;
+  if (barGenerator !== undefined && dataReport?.kind !== 'bars') {
+    try {
+      barStats = barGenerator.stats();
+    } catch (error) {
+      if (failure === undefined) throw error;
+    }
   }
   const record = recorder.record();
   const wallMs = performance.now() - wallStart;
@@ -173,7 +183,7 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
     role,
     symbol: config.system.symbol,
     ...(dataReport === undefined ? {} : { data: dataReport }),
-    ...(barGenerator === undefined || dataReport?.kind === 'bars' ? {} : { barStats: barGenerator.stats() }),
+    ...(barStats === undefined ? {} : { barStats }),
     record,
     decisions: decisionCore?.decisions() ?? [],
     ...(riskManager === undefined ? {} : { risk: riskManager.state() }),
@@ -232,16 +242,10 @@ function pipelineFvgOptions(config: EngineConfig): unknown {
  */
 export function describeError(error: unknown): string {
   let current: unknown = error;
-  // Kernel component errors wrap the component's own error; the innermost one says what went wrong.
-  while (
-    typeof current === 'object' &&
-    current !== null &&
-    'cause' in current &&
-    (current as { cause?: unknown }).cause !== undefined
-  ) {
-    if (EngineError.isInstance(current)) break;
-    current = (current as { cause: unknown }).cause;
-  }
+  // The kernel wraps a component's error in its own ("expected component X to init, …"); the component's
+  // error says what went wrong. Only the kernel's wrappers are peeled: a component's error that has a cause
+  // of its own (a connection error over an abort timeout) already says more than that cause.
+  while (KernelError.isInstance(current) && current.cause !== undefined) current = current.cause;
   if (EngineError.isInstance(current)) return `${current.code}: ${current.message}`;
   return current instanceof Error ? current.message : String(current);
 }

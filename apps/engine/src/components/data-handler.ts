@@ -113,6 +113,11 @@ export interface DataHandlerComponent extends EngineComponent {
   progress(): number;
   /** Records published so far. */
   records(): number;
+  /**
+   * Whether the kernel started this component. `done` settles only for a started DataHandler: when another
+   * component fails first, the kernel never starts this one and there is nothing to wait for.
+   */
+  started(): boolean;
 }
 
 /**
@@ -160,6 +165,7 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
   });
   // The runner always awaits `done`; this keeps an early rejection from counting as unhandled meanwhile.
   done.catch(() => {});
+  let started = false;
 
   return {
     name: COMPONENT_NAMES.dataHandler,
@@ -169,8 +175,10 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
     },
     progress: () => (source.type === 'websocket' ? Number.NaN : progress),
     records: () => records,
+    started: () => started,
     init() {},
     start(context) {
+      started = true;
       const bus = context.bus;
       const publishTick = (tick: Tick): void => {
         records++;

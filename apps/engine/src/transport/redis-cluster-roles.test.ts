@@ -172,6 +172,23 @@ describe('the engine split into ingest and strategy processes over a three-maste
     }, 180_000);
   });
 
+  it('refuses a single URL that names a cluster node, saying to list the nodes', async () => {
+    const { config } = writeConfig('single-url', '', false);
+    const run = await algospace([
+      'backtest',
+      '--role',
+      'ingest',
+      '--transport-redis',
+      cluster.urls[0] as string,
+      '--config',
+      config,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `expected one URL to name a single Redis, got ${new URL(cluster.urls[0] as string).host}, a Redis Cluster node; list the cluster's nodes separated by commas`,
+    );
+  }, 60_000);
+
   it('refuses a node list with an entry that is not a redis:// URL, naming the entry', async () => {
     const run = await algospace([
       'backtest',

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,18 @@ const BTC_BARS = 'btcperp_1min_nautilus_20211231-20220201.csv';
 const work = mkdtempSync(join(tmpdir(), 'algospace-split-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A loopback port nothing listens on: bound, read, closed. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function algospace(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -171,6 +184,38 @@ describe('the engine split over Redis on the built-in simulator', () => {
       redis.disconnect();
     }
   }, 120_000);
+
+  it('fails either role with a clear error and exit 1 when Redis is unreachable, writing results.json with the error', async () => {
+    const port = await closedPort();
+    const ingest = await algospace([
+      'backtest',
+      '--role',
+      'ingest',
+      '--transport-redis',
+      `redis://127.0.0.1:${port}`,
+    ]);
+    expect(ingest.code).toBe(1);
+    expect(ingest.stderr).toContain(
+      `algospace: ENGINE_REDIS_UNREACHABLE: --transport-redis / transport.redis.url: expected to reach Redis at 127.0.0.1:${port}, got `,
+    );
+    const out = join(work, 'unreachable');
+    const strategy = await algospace([
+      'backtest',
+      '--role',
+      'strategy',
+      '--transport-redis',
+      `redis://127.0.0.1:${port}`,
+      '--out',
+      out,
+    ]);
+    expect(strategy.code).toBe(1);
+    // The strategy role's first contact with Redis is the transport's own start, which says the same in its words.
+    expect(strategy.stderr).toContain(
+      `algospace: expected redis://127.0.0.1:${port} to accept connections within 10000 ms, found it unreachable or failing`,
+    );
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { error?: string };
+    expect(results.error).toContain(`127.0.0.1:${port}`);
+  }, 60_000);
 
   it('refuses a split role without a Redis URL, naming both ways to give one', async () => {
     const run = await algospace(['backtest', '--role', 'strategy', '--out', join(work, 'none')]);

@@ -270,6 +270,7 @@ function strategyBridge(options: RedisTransportComponentOptions, run: RunRedis):
   let transport: RedisTransport | undefined;
   let summary: IngestSummary | undefined;
   let received = 0;
+  let started = false;
   let complete!: (summary: IngestSummary) => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<DataHandlerReport>((resolve, reject) => {
@@ -304,6 +305,7 @@ function strategyBridge(options: RedisTransportComponentOptions, run: RunRedis):
     },
     async start() {
       // Registered last, so every other component has subscribed before the first event arrives.
+      started = true;
       try {
         await transport?.start();
       } catch (error) {
@@ -325,6 +327,8 @@ function strategyBridge(options: RedisTransportComponentOptions, run: RunRedis):
     clock: { now: () => null },
     progress: () => Number.NaN,
     records: () => received,
+    // `done` settles once the bridge has started (with the ingest summary or the start failure).
+    started: () => started,
   };
   const barGenerator: BarGeneratorComponent = {
     name: 'remote-bar-generator',
@@ -356,9 +360,25 @@ async function adminClient(target: RedisTransportTarget): Promise<Redis | Cluste
   client.on('error', () => {});
   try {
     await client.connect();
+    // One URL is one Redis. On a cluster node the run's keys would answer MOVED or CROSSSLOT later, from deep
+    // inside the clean-up; saying what to pass instead is kinder.
+    if (!target.cluster && /^cluster_enabled:1\s*$/m.test(await client.info('cluster'))) {
+      throw new EngineError(
+        'ENGINE_BAD_ARGUMENT',
+        `--transport-redis / transport.redis.url: expected one URL to name a single Redis, got ${new URL(target.url).host}, a Redis Cluster node; list the cluster's nodes separated by commas (e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379)`,
+      );
+    }
   } catch (error) {
     client.disconnect();
-    throw error;
+    if (EngineError.isInstance(error)) throw error;
+    const where = target.cluster
+      ? `the Redis Cluster at ${target.nodes.map((node) => new URL(node).host).join(', ')}`
+      : `Redis at ${new URL(target.url).host}`;
+    throw new EngineError(
+      'ENGINE_REDIS_UNREACHABLE',
+      `--transport-redis / transport.redis.url: expected to reach ${where}, got ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return client;
 }
