@@ -543,6 +543,39 @@ describe('queued mode', () => {
     expect(seen.filter((s) => s !== 'io')).toEqual(Array.from({ length: 10 }, (_, i) => `t${i + 1}`));
   });
 
+  it('yields between batches also when the handlers keep enqueueing derived events', async () => {
+    const bus = createEventBus<Events>({ queue: { capacity: 16, batchSize: 4 } });
+    const seen: string[] = [];
+    // Each tick queues the next one from inside its handler: the chain never leaves the queue empty.
+    bus.subscribe('tick', (n) => {
+      seen.push(`t${n}`);
+      if (n < 40) bus.enqueue('tick', n + 1);
+    });
+    bus.enqueue('tick', 1);
+    setImmediate(() => seen.push('io'));
+    await bus.drain();
+    const io = seen.indexOf('io');
+    expect(io, 'the immediate ran before the chain was drained').toBeGreaterThanOrEqual(0);
+    expect(io, 'the immediate ran within the first two batches').toBeLessThanOrEqual(8);
+    expect(seen.filter((s) => s !== 'io')).toEqual(Array.from({ length: 40 }, (_, i) => `t${i + 1}`));
+  });
+
+  it('gives what a tap publishes during a queued delivery no parent, as during a publish from outside', async () => {
+    const bus = createEventBus<Events>({ latencySampleEvery: 0 });
+    const tapped: string[] = [];
+    bus.subscribe('tick', (n) => {
+      // From the second tick on, a tap echoes every tick; it runs before the tick's handlers.
+      if (n === 2)
+        bus.tap((topic, payload, sequence, parent) => {
+          tapped.push(`${sequence}<${parent} ${topic}:${payload}`);
+          if (topic === 'tick') bus.publish('bar', `echo ${payload}`);
+        });
+    });
+    for (let n = 1; n <= 3; n++) bus.enqueue('tick', n);
+    await bus.drain();
+    expect(tapped).toEqual(['3<0 tick:3', '4<0 bar:echo 3']);
+  });
+
   it('keeps the high-water mark exact while the queue grows below its previous high and during a drain', async () => {
     const bus = createEventBus<Events>({ queue: { capacity: 64 } });
     let deepest = 0;

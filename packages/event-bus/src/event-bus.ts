@@ -777,7 +777,9 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
         left--;
         const parent = wide ? (queue.parents[head] as number) : 0;
         const stamp = wide ? (queue.stamps[head] as number) : 0;
+        // Outside any handler, as for a publish from outside: what a tap publishes has no parent.
         at.depth = 0;
+        at.currentSequence = 0;
         if (stamp === 0) deliver(state, payload, parent);
         else deliverSampled(state, payload, parent, stamp);
         at.depth = 1;
@@ -910,7 +912,9 @@ export function createEventBus<Events extends object>(options: EventBusOptions =
     if (stamp === 0 && parent === 0) ring.push(state, payload);
     else ring.pushWide(state, payload, parent, stamp);
     ring.noteDepth();
-    if (!drainScheduled) scheduleDrain();
+    // During a turn the turn itself takes new events, up to its batch, then yields with setImmediate: a
+    // microtask turn scheduled from inside it would run before any I/O and defeat `batchSize`.
+    if (!drainScheduled && !draining) scheduleDrain();
     return undefined;
   }
 
