@@ -89,6 +89,11 @@ export function openConnection(target: RedisTarget, role: string, backoff: Resol
     enableOfflineQueue: false,
     enableReadyCheck: true,
     clusterRetryStrategy: (attempt) => backoffDelay(backoff, attempt),
+    // 0: a command (or MULTI/EXEC) whose node connection closed is rejected, not resent by ioredis after its
+    // failover delay. It may have run with only its reply lost; a blind resend ran a consumer's commit hook
+    // twice and left a lost read's entries pending behind later ones. The transport's own retry checks first.
+    // MOVED, ASK, TRYAGAIN and CLUSTERDOWN retries stay: Redis answers those before executing anything.
+    retryDelayOnFailover: 0,
     redisOptions: { ...base, ...perConnection },
   });
   // The caller's instance is only a template: the transport never sends on it or closes it.

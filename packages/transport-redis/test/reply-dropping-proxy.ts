@@ -5,15 +5,23 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+/** Which reply `dropNextReply` discards; by default the next one on any connection. */
+export interface ReplyMatch {
+  /** Only on a connection whose client sent this text (e.g. its `CLIENT SETNAME algospace-consumer…`). */
+  readonly clientSent?: string;
+  /** Only a reply chunk containing this text (e.g. `+QUEUED` for a transaction, a stream key for a read). */
+  readonly replyContains?: string;
+}
+
 /** A running proxy. */
 export interface ReplyDroppingProxy {
   /** `redis://127.0.0.1:<port>` of the proxy. */
   readonly url: string;
   /**
-   * Arms the proxy: the next reply Redis sends on any proxied connection is discarded and that connection is
-   * closed on both sides. Resolves once it happened.
+   * Arms the proxy: the next reply Redis sends on a proxied connection (that `match` selects) is discarded and
+   * that connection is closed on both sides. Resolves once it happened.
    */
-  dropNextReply(): Promise<void>;
+  dropNextReply(match?: ReplyMatch): Promise<void>;
   /** Closes the proxy and every connection through it. */
   close(): Promise<void>;
 }
@@ -21,7 +29,7 @@ export interface ReplyDroppingProxy {
 /** Starts a proxy on a free port forwarding to `host:port`. */
 export function startReplyDroppingProxy(host: string, port: number): Promise<ReplyDroppingProxy> {
   const sockets = new Set<Socket>();
-  let armed: (() => void) | undefined;
+  let armed: { readonly match: ReplyMatch; readonly done: () => void } | undefined;
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host, port });
     sockets.add(client);
@@ -32,16 +40,26 @@ export function startReplyDroppingProxy(host: string, port: number): Promise<Rep
       sockets.delete(client);
       sockets.delete(upstream);
     };
-    client.on('data', (chunk) => upstream.write(chunk));
+    let sent = '';
+    client.on('data', (chunk) => {
+      // Only the start of a connection is kept: that is where the client names itself.
+      if (sent.length < 4096) sent += chunk.toString('latin1');
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk) => {
       const dropped = armed;
-      if (dropped === undefined) {
+      if (
+        dropped === undefined ||
+        (dropped.match.clientSent !== undefined && !sent.includes(dropped.match.clientSent)) ||
+        (dropped.match.replyContains !== undefined &&
+          !chunk.toString('latin1').includes(dropped.match.replyContains))
+      ) {
         client.write(chunk);
         return;
       }
       armed = undefined;
       closeBoth();
-      dropped();
+      dropped.done();
     });
     client.on('close', closeBoth);
     upstream.on('close', closeBoth);
@@ -58,9 +76,9 @@ export function startReplyDroppingProxy(host: string, port: number): Promise<Rep
       }
       resolve({
         url: `redis://127.0.0.1:${address.port}`,
-        dropNextReply: () =>
+        dropNextReply: (match = {}) =>
           new Promise<void>((done) => {
-            armed = done;
+            armed = { match, done };
           }),
         close: () =>
           new Promise<void>((done) => {
