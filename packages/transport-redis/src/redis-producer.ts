@@ -4,6 +4,7 @@
  * and in order. A batch leaves the buffer only when Redis confirmed it; after a failure every unconfirmed event
  * is resent, and the append script drops the ones that had landed and refuses any that would land out of order.
  */
+import { createHash } from 'node:crypto';
 import type { ChainableCommander, Cluster } from 'ioredis';
 import type { EventCodec } from './event-codec.js';
 import { OutboundBuffer } from './outbound-buffer.js';
@@ -20,6 +21,13 @@ import { checkClusterName, hashTag } from './stream-keys.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { ResolvedOutbound } from './transport-options.js';
 import { TransportRedisBufferFullError, TransportRedisConnectionError } from './transport-redis-error.js';
+
+/**
+ * The scripts' SHA1s, as `SCRIPT LOAD` answers them, known before any load: a failed load then leaves the
+ * producer able to send (and to meet `NOSCRIPT`, which reloads) instead of without a script to call.
+ */
+const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+const APPEND_PACKED_SHA = createHash('sha1').update(APPEND_PACKED_SCRIPT).digest('hex');
 
 /** High-water marks outlive the producer by a week, then Redis forgets them. */
 const MARK_TTL_MS = String(7 * 24 * 3600 * 1000);
@@ -66,8 +74,10 @@ export class RedisProducer {
   readonly #backoff: ResolvedBackoff;
   readonly #maxLen: string;
   #sequence = 0;
-  #scriptSha = '';
-  #packedScriptSha = '';
+  /** Set on (re)connect and on `NOSCRIPT`: the scripts are loaded before the next send. */
+  #scriptsMissing = true;
+  /** The `SCRIPT LOAD` round in progress; no batch is sent meanwhile. */
+  #loading: Promise<void> | undefined;
   #scheduled = false;
   #failures = 0;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -117,7 +127,10 @@ export class RedisProducer {
       // has lost earlier events for good, and would otherwise refuse every later batch as out of order.
       this.#lastSent.clear();
       this.#lastConfirmed.clear();
-      void this.#loadScript().then(() => this.#kick());
+      // A round begun on the previous connection says nothing about this one.
+      this.#loading = undefined;
+      this.#scriptsMissing = true;
+      void this.#loadScripts();
     });
     connection.on('close', () => this.#fail(undefined));
   }
@@ -132,39 +145,47 @@ export class RedisProducer {
     return this.#buffer.inFlight;
   }
 
-  /** Loads the append script (after every (re)connect: a restarted Redis has an empty script cache). */
-  async #loadScript(): Promise<void> {
-    try {
-      // On Cluster each master keeps its own script cache, and EVALSHA goes to the node of the stream's slot.
-      const targets = this.#options.cluster
-        ? (this.#connection as Cluster).nodes('master')
-        : [this.#connection];
-      let single = '';
-      let packed = '';
-      await Promise.all(
-        targets.map(async (target) => {
-          [single, packed] = await Promise.all([
-            target.script('LOAD', APPEND_SCRIPT) as Promise<string>,
-            target.script('LOAD', APPEND_PACKED_SCRIPT) as Promise<string>,
-          ]);
-        }),
-      );
-      this.#packedScriptSha = packed;
-      this.#scriptSha = single;
-    } catch (error) {
-      this.#report(
-        new TransportRedisConnectionError(
-          'TRANSPORT_REDIS_COMMAND_FAILED',
-          `SCRIPT LOAD failed: ${String(error)}`,
-          error,
-        ),
-      );
-    }
+  /**
+   * Loads the append scripts (after every (re)connect: a restarted Redis has an empty script cache; on Cluster,
+   * also after `NOSCRIPT`: a promoted replica or a new master has none, and `SCRIPT LOAD` is not replicated),
+   * then sends what is buffered. Resolves when the round is over, loaded or not; a failed load is reported and
+   * the producer sends anyway, so a stream whose node has the scripts is not held up by one that has not, and
+   * a `NOSCRIPT` comes back through `#fail`, which retries the load after a backoff delay.
+   */
+  #loadScripts(): Promise<void> {
+    if (this.#loading !== undefined) return this.#loading;
+    if (!this.#scriptsMissing || this.#connection.status !== 'ready') return Promise.resolve();
+    // On Cluster each master keeps its own script cache, and EVALSHA goes to the node of the stream's slot.
+    const targets = this.#options.cluster
+      ? (this.#connection as Cluster).nodes('master')
+      : [this.#connection];
+    const loads: Promise<unknown>[] = [];
+    for (const target of targets)
+      loads.push(target.script('LOAD', APPEND_SCRIPT), target.script('LOAD', APPEND_PACKED_SCRIPT));
+    const loading = Promise.allSettled(loads).then((results) => {
+      if (this.#loading !== loading) return;
+      this.#loading = undefined;
+      this.#scriptsMissing = false;
+      const failed = results.filter((result) => result.status === 'rejected');
+      if (failed.length > 0) {
+        const reason: unknown = failed[0]?.reason;
+        this.#report(
+          new TransportRedisConnectionError(
+            'TRANSPORT_REDIS_COMMAND_FAILED',
+            `SCRIPT LOAD: expected ${loads.length} loads to succeed, found ${failed.length} failed (sending anyway; NOSCRIPT reloads): ${reason instanceof Error ? reason.message : String(reason)}`,
+            reason,
+          ),
+        );
+      }
+      this.#kick();
+    });
+    this.#loading = loading;
+    return loading;
   }
 
-  /** Loads the script after the first connect. */
-  async prepare(): Promise<void> {
-    if (this.#scriptSha === '') await this.#loadScript();
+  /** Waits for the scripts' first load. */
+  prepare(): Promise<void> {
+    return this.#loadScripts();
   }
 
   /**
@@ -230,11 +251,15 @@ export class RedisProducer {
       this.#notifyIdle();
       return;
     }
+    if (this.#retryTimer !== undefined) return;
+    // The load kicks again when it is over (or the 'ready' listener does, when not connected).
+    if (this.#scriptsMissing || this.#loading !== undefined) {
+      void this.#loadScripts();
+      return;
+    }
     while (
       buffer.unsent > 0 &&
       this.#inFlight.length < PIPELINE_DEPTH &&
-      this.#retryTimer === undefined &&
-      this.#scriptSha !== '' &&
       this.#connection.status === 'ready'
     ) {
       this.#send(Math.min(buffer.unsent, this.#options.maxBatchSize));
@@ -293,7 +318,7 @@ export class RedisProducer {
         for (let i = 1; i < events.length; i += 3)
           parts.push(events[i + 1] as string, events[i + 2] as string);
         pipeline.evalsha(
-          this.#packedScriptSha,
+          APPEND_PACKED_SHA,
           2,
           stream,
           marks,
@@ -305,16 +330,7 @@ export class RedisProducer {
           packEvents(parts),
         );
       } else {
-        pipeline.evalsha(
-          this.#scriptSha,
-          2,
-          stream,
-          marks,
-          this.producerId,
-          this.#maxLen,
-          MARK_TTL_MS,
-          ...events,
-        );
+        pipeline.evalsha(APPEND_SHA, 2, stream, marks, this.producerId, this.#maxLen, MARK_TTL_MS, ...events);
       }
     }
     for (const [stream, sequence] of lastByStream) this.#lastSent.set(stream, sequence);
@@ -383,7 +399,7 @@ export class RedisProducer {
     this.#failures++;
     if (error === undefined) return; // resent from the 'ready' listener once reconnected
     const message = error instanceof Error ? error.message : String(error);
-    if (message.startsWith('NOSCRIPT')) this.#scriptSha = '';
+    if (message.startsWith('NOSCRIPT')) this.#scriptsMissing = true;
     if (this.#connection.status !== 'ready') return;
     // A command error (OOM, READONLY replica, NOSCRIPT, GAP after such an error) is retried after a backoff
     // delay and reported each time, so a stream that stays stuck is visible.
@@ -398,7 +414,7 @@ export class RedisProducer {
     this.#retryTimer = setTimeout(
       () => {
         this.#retryTimer = undefined;
-        void (this.#scriptSha === '' ? this.#loadScript() : Promise.resolve()).then(() => this.#kick());
+        this.#kick();
       },
       backoffDelay(this.#backoff, this.#failures),
     );

@@ -9,7 +9,7 @@ import {
   type TransportMetrics,
   TransportRedisClusterKeyError,
 } from '@algospace/transport-redis';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEntryEvents } from '../src/stream-entry.js';
 import { startChild, type WatchedChild } from './child-process.js';
@@ -388,5 +388,55 @@ describe('on a Redis Cluster of three masters', () => {
     const [pending] = (await client.xpending(`${prefix}:{bar}`, 'g')) as [number];
     expect(pending, 'not acknowledged without the hook’s commands').toBe(1);
     expect(consumer.metrics().inbound.acknowledged).toBe(0);
+  });
+
+  it('keeps appending after NOSCRIPT on the stream’s master while SCRIPT LOAD fails once on another', async () => {
+    const prefix = uniquePrefix('noscript');
+    const bus = createEventBus<Events>();
+    const producer = track(
+      createRedisTransport({
+        bus,
+        redis: cluster.urls,
+        prefix,
+        reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+        outbound: { topics: ['bar'], maxBatchDelayMs: 0 },
+      }),
+    );
+    const errors: unknown[] = [];
+    producer.onError((error) => errors.push(error));
+    await producer.start();
+    bus.publish('bar', { n: 1 });
+    expect(await producer.flush({ timeoutMs: 5_000 })).toBe(true);
+    const ownerPort = await nodeOf(`${prefix}:{bar}`);
+    const otherPort = cluster.ports.find((port) => port !== ownerPort) as number;
+    const owner = new Redis(ownerPort, '127.0.0.1');
+    const other = new Redis(otherPort, '127.0.0.1');
+    try {
+      // What a promoted replica or a new master looks like: no scripts. Another master refuses the reload once.
+      await owner.script('FLUSH');
+      await other.call('ACL', 'SETUSER', 'default', '-script');
+      bus.publish('bar', { n: 2 });
+      await waitFor(
+        () => errors.some((e) => String((e as Error).message).includes('SCRIPT LOAD')),
+        'the failed reload to be reported',
+        5_000,
+      );
+      await other.call('ACL', 'SETUSER', 'default', '+script');
+      for (let n = 3; n <= 7; n++) bus.publish('bar', { n });
+      expect(await producer.flush({ timeoutMs: 10_000 }), 'every event appended once Redis allows it').toBe(
+        true,
+      );
+    } finally {
+      await other.call('ACL', 'SETUSER', 'default', '+script');
+      owner.disconnect();
+      other.disconnect();
+    }
+    expect(producer.metrics().outbound).toMatchObject({ published: 7, buffered: 0 });
+    const entries = await client.xrange(`${prefix}:{bar}`, '-', '+');
+    const sequences = entries.flatMap(([, fields]) => {
+      const events = parseEntryEvents(fields);
+      return typeof events === 'string' ? [] : events.map((e) => e.sequence);
+    });
+    expect(sequences).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });
