@@ -37,5 +37,6 @@ export {
   TransportRedisDecodeError,
   TransportRedisEncodeError,
   TransportRedisError,
+  TransportRedisMarkBehindError,
   TransportRedisOptionError,
 } from './transport-redis-error.js';

@@ -20,7 +20,11 @@ import {
 import { checkClusterName, hashTag } from './stream-keys.js';
 import type { StreamCounterTable } from './transport-metrics.js';
 import type { ResolvedOutbound } from './transport-options.js';
-import { TransportRedisBufferFullError, TransportRedisConnectionError } from './transport-redis-error.js';
+import {
+  TransportRedisBufferFullError,
+  TransportRedisConnectionError,
+  TransportRedisMarkBehindError,
+} from './transport-redis-error.js';
 
 /**
  * The scripts' SHA1s, as `SCRIPT LOAD` answers them, known before any load: a failed load then leaves the
@@ -102,6 +106,7 @@ export class RedisProducer {
   retries = 0;
   abandoned = 0;
   resendSkipped = 0;
+  marksBehind = 0;
 
   constructor(
     producerId: string,
@@ -350,8 +355,10 @@ export class RedisProducer {
         if (batch.generation !== this.#generation) return;
         const failure =
           results === null ? new Error('pipeline aborted') : results.find(([error]) => error !== null)?.[0];
-        if (failure != null) this.#fail(failure);
-        else this.#confirm(batch, results as PipelineResults);
+        if (failure != null) {
+          if (results !== null) this.#checkMarks(batch, results);
+          this.#fail(failure);
+        } else this.#confirm(batch, results as PipelineResults);
       },
       (error: unknown) => {
         if (batch.generation === this.#generation) this.#fail(error);
@@ -386,6 +393,26 @@ export class RedisProducer {
     this.batches++;
     this.#failures = 0;
     this.#kick();
+  }
+
+  /**
+   * Finds the streams whose `GAP` answer holds a mark below what Redis had confirmed: that mark will not come
+   * back (lost appends, an expired marks key), so the stream would refuse every resend. Reports it and lowers
+   * the stream's confirmed sequence to the mark, so the resend that follows continues from what Redis holds.
+   * A `GAP` at or above the confirmed sequence is the ordinary one (an earlier batch in flight failed).
+   */
+  #checkMarks(batch: Batch, results: readonly [Error | null, unknown][]): void {
+    let call = 0;
+    for (const stream of batch.lastByStream.keys()) {
+      const error = results[call++]?.[0];
+      if (error == null || !error.message.startsWith('GAP')) continue;
+      const mark = Number(/ is at (\d+) /.exec(error.message)?.[1]);
+      const confirmed = this.#lastConfirmed.get(stream) ?? 0;
+      if (!Number.isFinite(mark) || mark >= confirmed) continue;
+      this.marksBehind++;
+      this.#lastConfirmed.set(stream, mark);
+      this.#report(new TransportRedisMarkBehindError(stream, this.producerId, confirmed, mark, error));
+    }
   }
 
   /** Forgets every batch in flight and makes their events unsent again; `error` undefined: the connection closed. */

@@ -5,7 +5,11 @@ import { engineEventFixtures, type FixtureEvents } from '../test/engine-event-fi
 import { deleteKeys, sharedRedisUrl, uniquePrefix, waitFor } from '../test/redis-test-support.js';
 import { createRedisTransport, type RedisTransport } from './redis-transport.js';
 import { parseEntryEvents } from './stream-entry.js';
-import { TransportRedisDecodeError, TransportRedisOptionError } from './transport-redis-error.js';
+import {
+  TransportRedisDecodeError,
+  TransportRedisMarkBehindError,
+  TransportRedisOptionError,
+} from './transport-redis-error.js';
 
 interface TestEvents {
   bar: { symbol: string; n: number };
@@ -162,6 +166,40 @@ describe('createRedisTransport against the shared Redis', () => {
       expect(topic).toBe('bar');
       expect(fields.slice(2)).toEqual(['d', JSON.stringify({ symbol: 'ES', n: i + 1 })]);
     });
+  });
+
+  it('resends from the mark Redis holds when its marks key is gone (expired while idle), and reports it', async () => {
+    const p = prefix('markgone');
+    const bus = createEventBus<TestEvents>();
+    const producer = track(
+      createRedisTransport({
+        bus,
+        redis: sharedRedisUrl,
+        prefix: p,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+        outbound: { topics: ['bar'], packBatches: false },
+      }),
+    );
+    const errors: unknown[] = [];
+    producer.onError((error) => errors.push(error));
+    await producer.start();
+    for (let n = 1; n <= 3; n++) bus.publish('bar', { symbol: 'ES', n });
+    expect(await producer.flush({ timeoutMs: 5_000 })).toBe(true);
+    // What the 7-day TTL does to a producer idle that long; the connection stays up, so no reconnect resets it.
+    await redis.del(`${p}:bar:producers`);
+    for (let n = 4; n <= 5; n++) bus.publish('bar', { symbol: 'ES', n });
+    expect(await producer.flush({ timeoutMs: 5_000 }), 'appending resumes').toBe(true);
+    const behind = errors.filter((e) => e instanceof TransportRedisMarkBehindError);
+    expect(behind).toHaveLength(1);
+    expect(behind[0]).toMatchObject({
+      code: 'TRANSPORT_REDIS_MARK_BEHIND',
+      stream: `${p}:bar`,
+      confirmed: 3,
+      mark: 0,
+    });
+    expect(producer.metrics().outbound).toMatchObject({ published: 5, buffered: 0, marksBehind: 1 });
+    const entries = await redis.xrange(`${p}:bar`, '-', '+');
+    expect(entries.map(([, fields]) => JSON.parse(fields[3] as string).n)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('starts in either order: a consumer started after the producer gets everything retained', async () => {

@@ -379,6 +379,7 @@ export function createRedisTransport<Events extends object>(
           retries: producer?.retries ?? 0,
           abandoned: producer?.abandoned ?? 0,
           resendSkipped: producer?.resendSkipped ?? 0,
+          marksBehind: producer?.marksBehind ?? 0,
         },
         inbound: {
           delivered: consumer?.delivered ?? 0,

@@ -59,6 +59,12 @@ export interface OutboundMetrics {
    * is still in the stream exactly once.
    */
   readonly resendSkipped: number;
+  /**
+   * Times an append found this producer's mark on a stream below what Redis had confirmed to it (see
+   * `TransportRedisMarkBehindError`): confirmed events lost by a failover or a restart without persistence,
+   * or a mark that expired while idle. The producer then resent from the mark Redis held.
+   */
+  readonly marksBehind: number;
 }
 
 /**

@@ -201,6 +201,49 @@ export class TransportRedisConnectionError extends TransportRedisError {
 }
 
 /**
+ * Redis holds a lower high-water mark for this producer on a stream than the producer had seen confirmed
+ * (`TRANSPORT_REDIS_MARK_BEHIND`): events Redis had confirmed are gone (a Cluster failover to a replica that
+ * had not received them, a restart without persistence), or the mark expired while the producer was idle for
+ * longer than its 7-day TTL. The append script then refuses every batch as out of order (`GAP`); the producer
+ * reports this error, counts it (`outbound.marksBehind`), and resends its unconfirmed events from the mark
+ * Redis holds. Events between the two marks that were lost are not recovered: they were no longer buffered.
+ *
+ * @example
+ * ```ts
+ * transport.onError((error) => {
+ *   if (error instanceof TransportRedisMarkBehindError) console.error(error.stream, error.confirmed, error.mark);
+ * });
+ * ```
+ */
+export class TransportRedisMarkBehindError extends TransportRedisError {
+  /** The stream key. */
+  readonly stream: string;
+  /** The producer's last sequence number on the stream that Redis had confirmed. */
+  readonly confirmed: number;
+  /** The producer's mark Redis answered instead (0: none). */
+  readonly mark: number;
+
+  /**
+   * @param stream - the stream key
+   * @param producerId - the producer whose mark is behind
+   * @param confirmed - the last sequence number Redis had confirmed on the stream
+   * @param mark - the mark Redis answered
+   * @param cause - the script's `GAP` error
+   */
+  constructor(stream: string, producerId: string, confirmed: number, mark: number, cause?: unknown) {
+    super(
+      'TRANSPORT_REDIS_MARK_BEHIND',
+      `stream ${stream}: expected producer ${producerId}'s mark at ${confirmed} (confirmed appends) or above, found ${mark}: confirmed events were lost (failover to a replica behind its master, restart without persistence) or the mark expired while idle; resending the unconfirmed events from ${mark}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'TransportRedisMarkBehindError';
+    this.stream = stream;
+    this.confirmed = confirmed;
+    this.mark = mark;
+  }
+}
+
+/**
  * A key, prefix, stream name or partition key that cannot work on Redis Cluster, or a server of the wrong kind
  * (`TRANSPORT_REDIS_CLUSTER_KEY`). On Cluster every script and transaction must touch keys of one hash slot:
  * the transport puts each stream and its bookkeeping keys in one slot with a `{hash tag}`, so names that would

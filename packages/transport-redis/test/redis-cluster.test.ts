@@ -8,6 +8,7 @@ import {
   type RedisTransport,
   type TransportMetrics,
   TransportRedisClusterKeyError,
+  TransportRedisMarkBehindError,
 } from '@algospace/transport-redis';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -438,5 +439,41 @@ describe('on a Redis Cluster of three masters', () => {
       return typeof events === 'string' ? [] : events.map((e) => e.sequence);
     });
     expect(sequences).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('resends from the mark a failed-over master holds when it is below what was confirmed, and reports it', async () => {
+    const prefix = uniquePrefix('markbehind');
+    const bus = createEventBus<Events>();
+    const producer = track(
+      createRedisTransport({
+        bus,
+        redis: cluster.urls,
+        prefix,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+        outbound: { topics: ['bar'], maxBatchDelayMs: 0, packBatches: false },
+      }),
+    );
+    const errors: unknown[] = [];
+    producer.onError((error) => errors.push(error));
+    await producer.start();
+    for (let n = 1; n <= 5; n++) bus.publish('bar', { n });
+    expect(await producer.flush({ timeoutMs: 5_000 })).toBe(true);
+    // A replica promoted before it received the appends of 4 and 5: its mark (and stream) stop at 3. The
+    // Cluster client sees no reconnect, so only the script's GAP answer tells the producer.
+    const key = `${prefix}:{bar}`;
+    const last = (await client.xrange(key, '-', '+')).slice(3).map(([id]) => id);
+    await client.xdel(key, ...last);
+    await client.hset(`${key}:producers`, producer.producerId, '3');
+    for (let n = 6; n <= 8; n++) bus.publish('bar', { n });
+    expect(await producer.flush({ timeoutMs: 5_000 }), 'appending resumes').toBe(true);
+    const behind = errors.filter((e) => e instanceof TransportRedisMarkBehindError);
+    expect(behind).toHaveLength(1);
+    expect(behind[0]).toMatchObject({ stream: key, confirmed: 5, mark: 3 });
+    expect(producer.metrics().outbound).toMatchObject({ published: 8, buffered: 0, marksBehind: 1 });
+    const sequences = (await client.xrange(key, '-', '+')).flatMap(([, fields]) => {
+      const events = parseEntryEvents(fields);
+      return typeof events === 'string' ? [] : events.map((e) => e.sequence);
+    });
+    expect(sequences, '4 and 5 are lost; 6–8 follow in order').toEqual([1, 2, 3, 6, 7, 8]);
   });
 });
