@@ -356,7 +356,7 @@ export class RedisProducer {
         const failure =
           results === null ? new Error('pipeline aborted') : results.find(([error]) => error !== null)?.[0];
         if (failure != null) {
-          if (results !== null) this.#checkMarks(batch, results);
+          if (results !== null) this.#inspectFailures(batch, results);
           this.#fail(failure);
         } else this.#confirm(batch, results as PipelineResults);
       },
@@ -396,16 +396,20 @@ export class RedisProducer {
   }
 
   /**
-   * Finds the streams whose `GAP` answer holds a mark below what Redis had confirmed: that mark will not come
-   * back (lost appends, an expired marks key), so the stream would refuse every resend. Reports it and lowers
-   * the stream's confirmed sequence to the mark, so the resend that follows continues from what Redis holds.
-   * A `GAP` at or above the confirmed sequence is the ordinary one (an earlier batch in flight failed).
+   * Looks at every failed script call of a batch. A `NOSCRIPT` from any node has the scripts reloaded. A `GAP`
+   * answering a mark below what Redis had confirmed means that mark will not come back (lost appends, an
+   * expired marks key) and the stream would refuse every resend: reported, and the stream's confirmed
+   * sequence lowered to the mark, so the resend that follows continues from what Redis holds. A `GAP` at or
+   * above the confirmed sequence is the ordinary one (an earlier batch in flight failed).
    */
-  #checkMarks(batch: Batch, results: readonly [Error | null, unknown][]): void {
+  #inspectFailures(batch: Batch, results: readonly [Error | null, unknown][]): void {
     let call = 0;
     for (const stream of batch.lastByStream.keys()) {
       const error = results[call++]?.[0];
-      if (error == null || !error.message.startsWith('GAP')) continue;
+      if (error == null) continue;
+      // On Cluster another stream's error may come first in the batch; any NOSCRIPT means a node lacks them.
+      if (error.message.startsWith('NOSCRIPT')) this.#scriptsMissing = true;
+      if (!error.message.startsWith('GAP')) continue;
       const mark = Number(/ is at (\d+) /.exec(error.message)?.[1]);
       const confirmed = this.#lastConfirmed.get(stream) ?? 0;
       if (!Number.isFinite(mark) || mark >= confirmed) continue;
