@@ -3,32 +3,10 @@
  * commands (`XRANGE`, `XREVRANGE`) without copying the entry layout, which is packed or not (see
  * `stream-entry.ts`).
  */
-import { parseEntryEvents } from './stream-entry.js';
+import { parseEntryEvents, type StreamEntryEvent } from './stream-entry.js';
 import { TransportRedisDecodeError } from './transport-redis-error.js';
 
-/**
- * One event read from a stream entry by {@link streamEntryEvents}; its payload is still encoded.
- *
- * @example
- * ```ts
- * const event: StreamEntryEvent = streamEntryEvents(key, entry)[0]!;
- * console.log(event.topic, event.id, codec.decode(event.data));
- * ```
- */
-export interface StreamEntryEvent {
-  /** The event id, `<producerId>:<sequence>` (the id consumers drop duplicates by). */
-  readonly id: string;
-  /** The producer instance that published it. */
-  readonly producerId: string;
-  /** Its producer's sequence number on this stream. */
-  readonly sequence: number;
-  /** The producer's wall clock at publication, in fractional epoch milliseconds. */
-  readonly publishedAt: number;
-  /** The bus topic it was published on. */
-  readonly topic: string;
-  /** The payload as the codec encoded it (JSON by default). */
-  readonly data: string;
-}
+export type { StreamEntryEvent };
 
 /**
  * The events of one entry of a transport stream, in publication order, from an `XRANGE`/`XREVRANGE` reply

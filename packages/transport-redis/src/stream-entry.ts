@@ -103,14 +103,27 @@ export function envelope(producerId: string, sequence: number, publishedAt: numb
   return `${producerId}:${sequence}:${publishedAt}:${topic}`;
 }
 
-/** One event parsed from a stream entry; the payload is still encoded. */
-export interface ParsedEntry {
-  /** `<producerId>:<sequence>`. */
+/**
+ * One event read from a stream entry by {@link streamEntryEvents}; its payload is still encoded.
+ *
+ * @example
+ * ```ts
+ * const event: StreamEntryEvent = streamEntryEvents(key, entry)[0]!;
+ * console.log(event.topic, event.id, codec.decode(event.data));
+ * ```
+ */
+export interface StreamEntryEvent {
+  /** The event id, `<producerId>:<sequence>` (the id consumers drop duplicates by). */
   readonly id: string;
+  /** The producer instance that published it. */
   readonly producerId: string;
+  /** Its producer's sequence number on this stream. */
   readonly sequence: number;
+  /** The producer's wall clock at publication, in fractional epoch milliseconds. */
   readonly publishedAt: number;
+  /** The bus topic it was published on. */
   readonly topic: string;
+  /** The payload as the codec encoded it (JSON by default). */
   readonly data: string;
 }
 
@@ -118,7 +131,7 @@ export interface ParsedEntry {
  * Parses the field list of an entry written by {@link APPEND_SCRIPT}; returns a problem description for
  * anything else (an entry written by another program).
  */
-export function parseEntryFields(fields: readonly string[]): ParsedEntry | string {
+export function parseEntryFields(fields: readonly string[]): StreamEntryEvent | string {
   let head: string | undefined;
   let data: string | undefined;
   // The script always writes `e` then `d`; other layouts are looked up field by field.
@@ -160,7 +173,10 @@ export interface OverlapTally {
  * published. Events of a packed entry at or below its `k` mark were written before by an overlapping batch and
  * are left out, counted in `tally`. Returns a problem description for an entry this transport did not write.
  */
-export function parseEntryEvents(fields: readonly string[], tally?: OverlapTally): ParsedEntry[] | string {
+export function parseEntryEvents(
+  fields: readonly string[],
+  tally?: OverlapTally,
+): StreamEntryEvent[] | string {
   let packed: string | undefined;
   let mark: string | undefined;
   if (fields.length === 4 && fields[0] === 'p' && fields[2] === 'k') {
@@ -183,7 +199,11 @@ export function parseEntryEvents(fields: readonly string[], tally?: OverlapTally
  * Splits the `p` field of a packed entry into its events, leaving out those at or below `mark` (counted in
  * `tally` once the entry parsed whole, so a malformed entry counts nothing).
  */
-export function unpackEvents(packed: string, mark: number, tally?: OverlapTally): ParsedEntry[] | string {
+export function unpackEvents(
+  packed: string,
+  mark: number,
+  tally?: OverlapTally,
+): StreamEntryEvent[] | string {
   const countEnd = packed.indexOf(';');
   const lengthsEnd = countEnd < 0 ? -1 : packed.indexOf(';', countEnd + 1);
   const count = Number(packed.slice(0, countEnd));
@@ -192,7 +212,7 @@ export function unpackEvents(packed: string, mark: number, tally?: OverlapTally)
   const lengths = packed.slice(countEnd + 1, lengthsEnd).split(',');
   if (lengths.length !== 2 * count)
     return `found ${lengths.length} lengths for ${count} packed events (expected ${2 * count})`;
-  const events: ParsedEntry[] = [];
+  const events: StreamEntryEvent[] = [];
   let skipped = 0;
   let at = lengthsEnd + 1;
   const fields = ['e', '', 'd', ''];

@@ -11,7 +11,7 @@ import {
 } from '@algospace/transport-redis';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ParsedEntry, parseEntryEvents } from '../src/stream-entry.js';
+import { parseEntryEvents, type StreamEntryEvent } from '../src/stream-entry.js';
 import { type PrivateRedis, startPrivateRedis, waitFor } from './redis-test-support.js';
 
 type Events = { bar: { n: number } };
@@ -177,7 +177,7 @@ describe('the outbound buffer while Redis is down', () => {
 });
 
 /** Every event stored in a stream, packed entries unpacked, in stream order. */
-async function eventsIn(redis: Redis, stream: string): Promise<ParsedEntry[]> {
+async function eventsIn(redis: Redis, stream: string): Promise<StreamEntryEvent[]> {
   const entries = await redis.xrange(stream, '-', '+');
   return entries.flatMap(([id, fields]) => {
     const events = parseEntryEvents(fields);
