@@ -64,6 +64,8 @@ interface Batch {
    * `lastByStream`'s keys); a mark above it in the script's answer means a resend that overlapped.
    */
   readonly previous: number[];
+  /** Per call: the sequence Redis had confirmed on that stream when the batch was sent. */
+  readonly confirmedAtSend: number[];
 }
 
 /** Producer of one transport. */
@@ -342,7 +344,9 @@ export class RedisProducer {
     buffer.markSent(count);
     const previous: number[] = [];
     for (const events of groups.values()) previous.push(events[0] as number);
-    const batch: Batch = { count, generation: this.#generation, lastByStream, previous };
+    const confirmedAtSend: number[] = [];
+    for (const stream of groups.keys()) confirmedAtSend.push(this.#lastConfirmed.get(stream) ?? 0);
+    const batch: Batch = { count, generation: this.#generation, lastByStream, previous, confirmedAtSend };
     this.#inFlight.push(batch);
     let reply: Promise<PipelineResults | null>;
     if (tags === undefined) reply = (pipelines[0] as ChainableCommander).exec();
@@ -405,6 +409,7 @@ export class RedisProducer {
   #inspectFailures(batch: Batch, results: readonly [Error | null, unknown][]): void {
     let call = 0;
     for (const stream of batch.lastByStream.keys()) {
+      const atSend = batch.confirmedAtSend[call] ?? 0;
       const error = results[call++]?.[0];
       if (error == null) continue;
       // On Cluster another stream's error may come first in the batch; any NOSCRIPT means a node lacks them.
@@ -412,7 +417,9 @@ export class RedisProducer {
       if (!error.message.startsWith('GAP')) continue;
       const mark = Number(/ is at (\d+) /.exec(error.message)?.[1]);
       const confirmed = this.#lastConfirmed.get(stream) ?? 0;
-      if (!Number.isFinite(mark) || mark >= confirmed) continue;
+      // Only a mark below what was confirmed when this batch left is news: a batch confirmed since then may
+      // have landed after this one ran (ioredis retries TRYAGAIN / CLUSTERDOWN after a delay).
+      if (!Number.isFinite(mark) || mark >= confirmed || mark >= atSend) continue;
       this.marksBehind++;
       this.#lastConfirmed.set(stream, mark);
       this.#report(new TransportRedisMarkBehindError(stream, this.producerId, confirmed, mark, error));
