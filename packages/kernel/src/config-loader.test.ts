@@ -130,6 +130,26 @@ describe('loadConfig: validation', () => {
     );
   });
 
+  it('masks credentials inside URL values whatever their key, in every URL of the value', () => {
+    const schema = z.object({
+      url: z.string().refine((text) => !text.includes('bogus'), 'expected redis:// URLs'),
+    });
+    const error = configError(() =>
+      loadConfig({
+        text: 'url: "redis://u:pwA@h1:1,redis://u:pwB@h2:2,bogus"\n',
+        schema,
+        env: {},
+      }),
+    );
+    expect(error.issues).toEqual([
+      {
+        path: 'url',
+        message: 'expected redis:// URLs, got string "redis://***@h1:1,redis://***@h2:2,bogus"',
+      },
+    ]);
+    expect(error.message).not.toMatch(/pwA|pwB/);
+  });
+
   it('phrases refinements and unions as expected …, got … too', () => {
     const schema = z.object({
       window: z

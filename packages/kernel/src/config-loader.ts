@@ -474,7 +474,9 @@ function describeValue(value: unknown, secret: boolean): string {
   switch (typeof value) {
     case 'string': {
       if (secret) return 'string [redacted]';
-      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+      // Credentials inside a URL (`redis://user:pass@host`) are secret whatever the key is called.
+      const masked = value.replace(/\/\/[^\s/@]*@/g, '//***@');
+      const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
       return `string ${JSON.stringify(shown)}`;
     }
     case 'number':
