@@ -103,7 +103,8 @@ export function openConnection(target: RedisTarget, role: string, backoff: Resol
   let credentials: { username?: string; password?: string; tls?: object } = {};
   for (const url of target.nodes) {
     const parsed = new URL(url);
-    nodes.push({ host: parsed.hostname, port: Number(parsed.port || 6379) });
+    // `hostname` keeps an IPv6 literal's brackets, which the resolver does not take.
+    nodes.push({ host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port || 6379) });
     if (parsed.password !== '' && credentials.password === undefined) {
       credentials = {
         password: decodeURIComponent(parsed.password),
