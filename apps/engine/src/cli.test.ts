@@ -147,6 +147,15 @@ describe('algospace backtest with bad input', () => {
   });
 });
 
+describe('algospace paper with a feed that cannot start', () => {
+  it('exits 1 with one line naming the problem instead of hanging on the data handler', async () => {
+    const { err } = captureOutput();
+    const code = await main(['paper', '--feed', 'ws://exa mple:1', '--metrics-port', '0']);
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(/algospace: .*Invalid URL/);
+  }, 60_000);
+});
+
 describe('algospace --help', () => {
   it.each(['backtest', 'paper', 'run', 'serve-feed', 'validate-config'])(
     'prints usage for %s and exits 0',

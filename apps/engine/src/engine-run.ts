@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createKernel, createKernelLogger, KernelError } from '@algospace/kernel';
+import { ComponentError, createKernel, createKernelLogger } from '@algospace/kernel';
 import type { DataSource } from './components/data-handler.js';
 import type { DecisionPolicy } from './components/decision-core.js';
 import type { BrokerAdapter } from './components/execution-handler.js';
@@ -163,7 +163,25 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
 
   let dataReport: Awaited<NonNullable<typeof dataHandler>['done']> | undefined;
   if (dataHandler?.started()) {
-    dataReport = await dataHandler.done.catch(() => undefined);
+    // Every source settles `done` by the time it is stopped; the bound only keeps a defect from hanging the
+    // process with nothing printed.
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      dataHandler.done.then(
+        (report) => ({ report }),
+        () => ({ report: undefined }),
+      ),
+      new Promise<undefined>((resolveTimeout) => {
+        timer = setTimeout(() => resolveTimeout(undefined), 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (settled === undefined) {
+      failure ??= new EngineError(
+        'ENGINE_SHUTDOWN_FAILED',
+        'expected the data handler to report how its input ended within 10 s of stopping, got no report',
+      );
+    } else dataReport = settled.report;
   }
   // A run that failed before the BarGenerator was initialised (or, split, before the ingest sent its counters)
   // has no bar statistics; its results then say why it failed instead of failing a second time here.
@@ -242,12 +260,16 @@ function pipelineFvgOptions(config: EngineConfig): unknown {
  */
 export function describeError(error: unknown): string {
   let current: unknown = error;
-  // The kernel wraps a component's error in its own ("expected component X to init, …"); the component's
-  // error says what went wrong. Only the kernel's wrappers are peeled: a component's error that has a cause
-  // of its own (a connection error over an abort timeout) already says more than that cause.
-  while (KernelError.isInstance(current) && current.cause !== undefined) current = current.cause;
-  if (EngineError.isInstance(current)) return `${current.code}: ${current.message}`;
-  return current instanceof Error ? current.message : String(current);
+  // The kernel wraps a component's error in a ComponentError ("expected component X to init, …"); the
+  // component's error says what went wrong. Only those wrappers are peeled: any other error with a cause of its
+  // own (a connection error over an abort timeout, the kernel's port error over EADDRINUSE) says more than it.
+  while (ComponentError.isInstance(current) && current.cause !== undefined) current = current.cause;
+  if (!(current instanceof Error)) return String(current);
+  // Every package's errors carry a stable `code` (KERNEL_…, TRANSPORT_REDIS_…): printed, a user can search it.
+  const code = (current as { code?: unknown }).code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)
+    ? `${code}: ${current.message}`
+    : current.message;
 }
 
 function reportData(

@@ -15,7 +15,7 @@ import {
 } from '../data/market-data-file-reader.js';
 import { connectTickFeed, type TickFeedClient, type TickFeedReport } from '../data/tick-feed-client.js';
 import { createMarketSimulator, type MarketSimulatorOptions } from '../simulator/market-simulator.js';
-import type { EngineComponent, FeedClock } from './engine-component.js';
+import type { EngineComponent, EngineContext, FeedClock } from './engine-component.js';
 import { COMPONENT_NAMES } from './engine-component.js';
 
 /**
@@ -167,6 +167,175 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
   done.catch(() => {});
   let started = false;
 
+  function startSource(context: EngineContext): void {
+    const bus = context.bus;
+    const publishTick = (tick: Tick): void => {
+      records++;
+      lastTimestamp = tick.timestamp;
+      bus.publish('NEW_TICK', tick);
+    };
+    const end = (reason: string): void => {
+      bus.publish('END_OF_STREAM', { reason, lastTimestamp });
+    };
+    // The runner awaits `done` and reports the failure once, with the file, line and reason; logging it
+    // through the kernel as well would print the same error twice.
+    const fail = (error: unknown): void => {
+      rejectDone(error);
+    };
+
+    if (source.type === 'file') {
+      let resampler: ReturnType<typeof createBarResampler> | undefined;
+      const onBar = (bar: Bar): void => {
+        if (bar.timeframe === '5m') bus.publish('NEW_5MIN_BAR', bar);
+        else bus.publish('NEW_30MIN_BAR', bar);
+      };
+      readMarketDataFile({
+        ...source.read,
+        signal: abort.signal,
+        onLayout: (layout) => {
+          if (layout.kind !== 'bars') return;
+          // Only timeframes the source can build: 30-minute bars cannot be split into 5-minute ones.
+          const sourceMinutes = parseMinutes(source.read.barTimeframe);
+          const timeframes = (['5m', '30m'] as const).filter((tf) => parseMinutes(tf) % sourceMinutes === 0);
+          resampler = createBarResampler({
+            timeframes,
+            gapFill: options.gapFill ?? true,
+            sourceLabel: source.barLabel === 'end' ? 'close' : 'open',
+            onBar,
+          });
+        },
+        onTick: publishTick,
+        onBar: (bar) => {
+          records++;
+          lastTimestamp = bar.timestamp;
+          resampler!.push(bar);
+        },
+        onProgress: (read, total) => {
+          progress = total > 0 ? read / total : 1;
+        },
+      })
+        .then((file) => {
+          if (resampler !== undefined && (options.flushAtEnd ?? true) && !file.aborted) resampler.flush();
+          const reason = file.aborted ? 'aborted' : 'input exhausted';
+          if (!file.aborted) end(reason);
+          resolveDone({
+            source: 'file',
+            label: file.file,
+            kind: file.layout.kind,
+            records,
+            file,
+            ...(resampler === undefined ? {} : { resampler: resampler.stats() }),
+            endReason: reason,
+          });
+        })
+        .catch(fail);
+      return;
+    }
+
+    if (source.type === 'memory') {
+      const ticks = source.ticks;
+      const label = source.label ?? 'in-memory ticks';
+      const run = async (): Promise<void> => {
+        for (let start = 0; start < ticks.length; start += SIMULATOR_BATCH) {
+          const stop = Math.min(ticks.length, start + SIMULATOR_BATCH);
+          for (let i = start; i < stop; i++) publishTick(ticks[i]!);
+          progress = stop / Math.max(1, ticks.length);
+          await yieldToLoop();
+          if (abort.signal.aborted) {
+            resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'aborted' });
+            return;
+          }
+        }
+        end('input exhausted');
+        resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'input exhausted' });
+      };
+      run().catch(fail);
+      return;
+    }
+
+    if (source.type === 'simulator') {
+      const realtime = source.realtimeSpeed;
+      const simulator = createMarketSimulator({
+        ...source.simulator,
+        ...(realtime === undefined
+          ? {}
+          : { days: Number.POSITIVE_INFINITY, startTime: Math.floor(Date.now() / 1000) * 1000 }),
+      });
+      const label = 'built-in seeded market simulator';
+      const finish = (reason: string): void => {
+        end(reason);
+        resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: reason });
+      };
+      if (realtime === undefined) {
+        const span =
+          simulator.endTime -
+          (source.simulator.startTime ?? simulator.endTime - (source.simulator.days ?? 20) * 86_400_000);
+        const startTime = simulator.endTime - span;
+        // Batches with a yield between them keep the monitoring server and signals responsive.
+        const run = async (): Promise<void> => {
+          for (;;) {
+            for (let i = 0; i < SIMULATOR_BATCH; i++) {
+              const tick = simulator.next();
+              if (tick === undefined) {
+                progress = 1;
+                finish('input exhausted');
+                return;
+              }
+              publishTick(tick);
+            }
+            progress = lastTimestamp === null ? 0 : (lastTimestamp - startTime) / span;
+            await yieldToLoop();
+            if (abort.signal.aborted) {
+              resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: 'aborted' });
+              return;
+            }
+          }
+        };
+        run().catch(fail);
+        return;
+      }
+      const wallStart = performance.now();
+      const simStart = Math.floor(Date.now() / 1000) * 1000;
+      let pending = simulator.next();
+      timer = setInterval(() => {
+        const simNow = simStart + (performance.now() - wallStart) * realtime;
+        try {
+          while (pending !== undefined && pending.timestamp <= simNow) {
+            publishTick(pending);
+            pending = simulator.next();
+          }
+          clockTime = Math.floor(simNow);
+        } catch (error) {
+          context.reportError(error);
+        }
+      }, REALTIME_STEP_MS);
+      return;
+    }
+
+    feed = connectTickFeed({
+      url: source.url,
+      reconnectInitialMs: source.reconnect.initialMs,
+      reconnectMaxMs: source.reconnect.maxMs,
+      maxReconnects: source.reconnect.maxAttempts,
+      onTick: publishTick,
+      onWarning: (message) => context.logger.warn(message),
+    });
+    feed.done
+      .then((report) => {
+        const reason = report.ended ? 'feed ended' : 'feed closed';
+        end(reason);
+        resolveDone({
+          source: 'websocket',
+          label: source.url,
+          kind: 'trades',
+          records,
+          feed: report,
+          endReason: reason,
+        });
+      })
+      .catch(fail);
+  }
+
   return {
     name: COMPONENT_NAMES.dataHandler,
     done,
@@ -179,174 +348,13 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
     init() {},
     start(context) {
       started = true;
-      const bus = context.bus;
-      const publishTick = (tick: Tick): void => {
-        records++;
-        lastTimestamp = tick.timestamp;
-        bus.publish('NEW_TICK', tick);
-      };
-      const end = (reason: string): void => {
-        bus.publish('END_OF_STREAM', { reason, lastTimestamp });
-      };
-      // The runner awaits `done` and reports the failure once, with the file, line and reason; logging it
-      // through the kernel as well would print the same error twice.
-      const fail = (error: unknown): void => {
+      try {
+        startSource(context);
+      } catch (error) {
+        // A source that fails as it starts (a malformed feed URL) settles `done` too: the runner waits on it.
         rejectDone(error);
-      };
-
-      if (source.type === 'file') {
-        let resampler: ReturnType<typeof createBarResampler> | undefined;
-        const onBar = (bar: Bar): void => {
-          if (bar.timeframe === '5m') bus.publish('NEW_5MIN_BAR', bar);
-          else bus.publish('NEW_30MIN_BAR', bar);
-        };
-        readMarketDataFile({
-          ...source.read,
-          signal: abort.signal,
-          onLayout: (layout) => {
-            if (layout.kind !== 'bars') return;
-            // Only timeframes the source can build: 30-minute bars cannot be split into 5-minute ones.
-            const sourceMinutes = parseMinutes(source.read.barTimeframe);
-            const timeframes = (['5m', '30m'] as const).filter(
-              (tf) => parseMinutes(tf) % sourceMinutes === 0,
-            );
-            resampler = createBarResampler({
-              timeframes,
-              gapFill: options.gapFill ?? true,
-              sourceLabel: source.barLabel === 'end' ? 'close' : 'open',
-              onBar,
-            });
-          },
-          onTick: publishTick,
-          onBar: (bar) => {
-            records++;
-            lastTimestamp = bar.timestamp;
-            resampler!.push(bar);
-          },
-          onProgress: (read, total) => {
-            progress = total > 0 ? read / total : 1;
-          },
-        })
-          .then((file) => {
-            if (resampler !== undefined && (options.flushAtEnd ?? true) && !file.aborted) resampler.flush();
-            const reason = file.aborted ? 'aborted' : 'input exhausted';
-            if (!file.aborted) end(reason);
-            resolveDone({
-              source: 'file',
-              label: file.file,
-              kind: file.layout.kind,
-              records,
-              file,
-              ...(resampler === undefined ? {} : { resampler: resampler.stats() }),
-              endReason: reason,
-            });
-          })
-          .catch(fail);
-        return;
+        throw error;
       }
-
-      if (source.type === 'memory') {
-        const ticks = source.ticks;
-        const label = source.label ?? 'in-memory ticks';
-        const run = async (): Promise<void> => {
-          for (let start = 0; start < ticks.length; start += SIMULATOR_BATCH) {
-            const stop = Math.min(ticks.length, start + SIMULATOR_BATCH);
-            for (let i = start; i < stop; i++) publishTick(ticks[i]!);
-            progress = stop / Math.max(1, ticks.length);
-            await yieldToLoop();
-            if (abort.signal.aborted) {
-              resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'aborted' });
-              return;
-            }
-          }
-          end('input exhausted');
-          resolveDone({ source: 'memory', label, kind: 'trades', records, endReason: 'input exhausted' });
-        };
-        run().catch(fail);
-        return;
-      }
-
-      if (source.type === 'simulator') {
-        const realtime = source.realtimeSpeed;
-        const simulator = createMarketSimulator({
-          ...source.simulator,
-          ...(realtime === undefined
-            ? {}
-            : { days: Number.POSITIVE_INFINITY, startTime: Math.floor(Date.now() / 1000) * 1000 }),
-        });
-        const label = 'built-in seeded market simulator';
-        const finish = (reason: string): void => {
-          end(reason);
-          resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: reason });
-        };
-        if (realtime === undefined) {
-          const span =
-            simulator.endTime -
-            (source.simulator.startTime ?? simulator.endTime - (source.simulator.days ?? 20) * 86_400_000);
-          const startTime = simulator.endTime - span;
-          // Batches with a yield between them keep the monitoring server and signals responsive.
-          const run = async (): Promise<void> => {
-            for (;;) {
-              for (let i = 0; i < SIMULATOR_BATCH; i++) {
-                const tick = simulator.next();
-                if (tick === undefined) {
-                  progress = 1;
-                  finish('input exhausted');
-                  return;
-                }
-                publishTick(tick);
-              }
-              progress = lastTimestamp === null ? 0 : (lastTimestamp - startTime) / span;
-              await yieldToLoop();
-              if (abort.signal.aborted) {
-                resolveDone({ source: 'simulator', label, kind: 'trades', records, endReason: 'aborted' });
-                return;
-              }
-            }
-          };
-          run().catch(fail);
-          return;
-        }
-        const wallStart = performance.now();
-        const simStart = Math.floor(Date.now() / 1000) * 1000;
-        let pending = simulator.next();
-        timer = setInterval(() => {
-          const simNow = simStart + (performance.now() - wallStart) * realtime;
-          try {
-            while (pending !== undefined && pending.timestamp <= simNow) {
-              publishTick(pending);
-              pending = simulator.next();
-            }
-            clockTime = Math.floor(simNow);
-          } catch (error) {
-            context.reportError(error);
-          }
-        }, REALTIME_STEP_MS);
-        return;
-      }
-
-      feed = connectTickFeed({
-        url: source.url,
-        reconnectInitialMs: source.reconnect.initialMs,
-        reconnectMaxMs: source.reconnect.maxMs,
-        maxReconnects: source.reconnect.maxAttempts,
-        onTick: publishTick,
-        onWarning: (message) => context.logger.warn(message),
-      });
-      feed.done
-        .then((report) => {
-          const reason = report.ended ? 'feed ended' : 'feed closed';
-          end(reason);
-          resolveDone({
-            source: 'websocket',
-            label: source.url,
-            kind: 'trades',
-            records,
-            feed: report,
-            endReason: reason,
-          });
-        })
-        .catch(fail);
     },
     stop() {
       abort.abort();

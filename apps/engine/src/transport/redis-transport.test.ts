@@ -211,10 +211,61 @@ describe('the engine split over Redis on the built-in simulator', () => {
     expect(strategy.code).toBe(1);
     // The strategy role's first contact with Redis is the transport's own start, which says the same in its words.
     expect(strategy.stderr).toContain(
-      `algospace: expected redis://127.0.0.1:${port} to accept connections within 10000 ms, found it unreachable or failing`,
+      `algospace: TRANSPORT_REDIS_CONNECT_TIMEOUT: expected redis://127.0.0.1:${port} to accept connections within 10000 ms, found it unreachable or failing`,
     );
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { error?: string };
     expect(results.error).toContain(`127.0.0.1:${port}`);
+  }, 60_000);
+
+  it('a strategy stopped by SIGTERM before the ingest ends exits 1 with ENGINE_INGEST_INCOMPLETE and writes results.json', async () => {
+    const prefix = `algospace-test:split:${process.pid}:sigterm`;
+    const config = join(work, 'sigterm.yaml');
+    writeFileSync(
+      config,
+      `output:\n  report: false\n  progress: off\ntransport:\n  redis:\n    prefix: ${prefix}\n`,
+    );
+    const out = join(work, 'sigterm');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'backtest',
+        '--role',
+        'strategy',
+        '--transport-redis',
+        redisUrl,
+        '--out',
+        out,
+        '--config',
+        config,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Started once its consumer group exists on the (still empty) stream.
+    const redis = new Redis(redisUrl);
+    try {
+      for (let i = 0; i < 300; i++) {
+        const groups = (await redis.xinfo('GROUPS', `${prefix}:events`).catch(() => [])) as unknown[];
+        if (groups.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(1);
+      expect(stderr).toContain(
+        "algospace: ENGINE_INGEST_INCOMPLETE: expected the ingest process's end marker",
+      );
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { error?: string };
+      expect(results.error).toContain('ENGINE_INGEST_INCOMPLETE');
+    } finally {
+      child.kill('SIGKILL');
+      await redis.del(`${prefix}:events`, `${prefix}:events:producers`);
+      redis.disconnect();
+    }
   }, 60_000);
 
   it('refuses a split role without a Redis URL, naming both ways to give one', async () => {

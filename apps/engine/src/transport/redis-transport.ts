@@ -315,8 +315,16 @@ function strategyBridge(options: RedisTransportComponentOptions, run: RunRedis):
     },
     async stop() {
       await transport?.stop({ timeoutMs: 10_000 });
+      // Stopped (a signal, a critical error) before the ingest's end marker: the run ends with what arrived.
+      if (summary === undefined)
+        fail(
+          new EngineError(
+            'ENGINE_INGEST_INCOMPLETE',
+            `expected the ingest process's end marker (${INGEST_COMPLETE}) before stopping, got ${received} events without it`,
+          ),
+        );
       // The run is complete and acknowledged: leave Redis clean for the next one.
-      if (summary !== undefined) await deleteRun(run);
+      else await deleteRun(run);
     },
     health: () => health(transport),
   };
@@ -362,7 +370,8 @@ async function adminClient(target: RedisTransportTarget): Promise<Redis | Cluste
     await client.connect();
     // One URL is one Redis. On a cluster node the run's keys would answer MOVED or CROSSSLOT later, from deep
     // inside the clean-up; saying what to pass instead is kinder.
-    if (!target.cluster && /^cluster_enabled:1\s*$/m.test(await client.info('cluster'))) {
+    // A user may be refused INFO (managed Redis services restrict it): then the check is skipped, not the run.
+    if (!target.cluster && /^cluster_enabled:1\s*$/m.test(await client.info('cluster').catch(() => ''))) {
       throw new EngineError(
         'ENGINE_BAD_ARGUMENT',
         `--transport-redis / transport.redis.url: expected one URL to name a single Redis, got ${new URL(target.url).host}, a Redis Cluster node; list the cluster's nodes separated by commas (e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379)`,
@@ -389,7 +398,8 @@ function clusterClient(nodes: readonly string[]): Cluster {
   let credentials: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {};
   for (const node of nodes) {
     const url = new URL(node);
-    startup.push({ host: url.hostname, port: Number(url.port || 6379) });
+    // `hostname` keeps an IPv6 literal's brackets, which the resolver does not take.
+    startup.push({ host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 6379) });
     if (url.password !== '' && credentials.password === undefined) {
       credentials = {
         ...credentials,

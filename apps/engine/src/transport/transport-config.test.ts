@@ -52,8 +52,13 @@ describe('parseRedisTransportUrl', () => {
     expect(refusal('redis://a:1,')).toBe(
       `--transport-redis: ${EXPECTED}, got 'redis://a:1,', whose entry 2 of 2 is empty`,
     );
-    // Credentials in the URL stay out of the message.
+    // Credentials in the URL stay out of the message: every URL's, and a comma inside a password that splits
+    // an entry does not expose the piece before it.
     expect(refusal('redis://:hunter2@a:1,b:2')).not.toContain('hunter2');
+    expect(refusal('redis://u:pw1SECRET@h:1,redis://u:pw2SECRET@h:2,bogus')).not.toMatch(
+      /pw1SECRET|pw2SECRET/,
+    );
+    expect(refusal('redis://user:s3c,retPW@127.0.0.1:1')).not.toMatch(/s3c|retPW/);
   });
 });
 
@@ -71,5 +76,8 @@ describe('transport.redis.url in the config', () => {
     expect(configIssues('redis://a:1,tcp://b:2')).toEqual([
       `transport.redis.url: ${EXPECTED} (entry 2 of 2 is 'tcp://b:2'), got string "redis://a:1,tcp://b:2"`,
     ]);
+    const withPasswords = configIssues('redis://u:pwA_SECRET@h1:1,redis://u:pwB_SECRET@h2:2,bogus');
+    expect(withPasswords).toHaveLength(1);
+    expect(withPasswords[0]).not.toMatch(/pwA_SECRET|pwB_SECRET/);
   });
 });

@@ -27,8 +27,16 @@ function readTarget(
 ): RedisTransportTarget | { readonly bad: string; readonly index: number; readonly count: number } {
   const entries = text.split(',').map((entry) => entry.trim());
   for (const [index, entry] of entries.entries()) {
-    if (!/^rediss?:\/\/[^/]+/.test(entry) || !URL.canParse(entry))
-      return { bad: entry === '' ? 'empty' : `'${hideCredentials(entry)}'`, index, count: entries.length };
+    if (!/^rediss?:\/\/[^/]+/.test(entry) || !URL.canParse(entry)) {
+      // A comma inside unencoded credentials splits them, and the piece shown could hold part of a password.
+      const shown =
+        entry === ''
+          ? 'empty'
+          : text.includes('@')
+            ? '(not shown: the list holds credentials)'
+            : `'${entry}'`;
+      return { bad: shown, index, count: entries.length };
+    }
   }
   // One entry is one Redis, exactly as before lists were accepted: a single URL never means a cluster.
   return entries.length === 1
@@ -36,8 +44,8 @@ function readTarget(
     : { cluster: true, nodes: entries };
 }
 
-function hideCredentials(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+function hideCredentials(text: string): string {
+  return text.replace(/\/\/[^@/]*@/g, '//***@');
 }
 
 /**
