@@ -123,6 +123,14 @@ describe('algospace backtest with bad input', () => {
     expect(err.join('\n')).toContain("trades.csv:3: column 'price': expected a number, got 'abc'");
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(results.error).toMatch(/ENGINE_BAD_ROW/);
+    // What was processed before the failure is described as the file it came from.
+    expect(results.source).toMatchObject({
+      type: 'file',
+      label: 'trades.csv',
+      kind: 'trades',
+      end_reason: 'failed',
+    });
+    expect(results.ticks.accepted, 'the row before the bad one').toBe(1);
   });
 
   it('skips and reports bad rows with --bad-rows skip', async () => {

@@ -181,7 +181,7 @@ export async function runEngine(options: RunEngineOptions): Promise<RunOutcome> 
         'ENGINE_SHUTDOWN_FAILED',
         'expected the data handler to report how its input ended within 10 s of stopping, got no report',
       );
-    } else dataReport = settled.report;
+    } else dataReport = settled.report ?? dataHandler.failedReport?.();
   }
   // A run that failed before the BarGenerator was initialised (or, split, before the ingest sent its counters)
   // has no bar statistics; its results then say why it failed instead of failing a second time here.

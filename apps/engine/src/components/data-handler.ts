@@ -6,6 +6,7 @@
  * reconnect and a gap report. It also owns the feed clock the BarGenerator advances to.
  */
 
+import { basename } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type AggregatorStats, type Bar, createBarResampler, type Tick } from '@algospace/bars';
 import {
@@ -118,6 +119,11 @@ export interface DataHandlerComponent extends EngineComponent {
    * component fails first, the kernel never starts this one and there is nothing to wait for.
    */
   started(): boolean;
+  /**
+   * What was delivered before a failure, for the run's results: set once `done` has rejected (the file's name,
+   * its kind once the header was read, the records published and the resampler's counters), else `undefined`.
+   */
+  failedReport?(): DataHandlerReport | undefined;
 }
 
 /**
@@ -166,6 +172,16 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
   // The runner always awaits `done`; this keeps an early rejection from counting as unhandled meanwhile.
   done.catch(() => {});
   let started = false;
+  let failed: DataHandlerReport | undefined;
+  let knownKind: string | undefined;
+  let resamplerStats: (() => AggregatorStats) | undefined;
+
+  function sourceLabel(): string {
+    if (source.type === 'file') return basename(source.read.path);
+    if (source.type === 'memory') return source.label ?? 'in-memory ticks';
+    if (source.type === 'websocket') return source.url;
+    return 'built-in seeded market simulator';
+  }
 
   function startSource(context: EngineContext): void {
     const bus = context.bus;
@@ -180,6 +196,14 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
     // The runner awaits `done` and reports the failure once, with the file, line and reason; logging it
     // through the kernel as well would print the same error twice.
     const fail = (error: unknown): void => {
+      failed = {
+        source: source.type,
+        label: sourceLabel(),
+        kind: knownKind ?? 'trades',
+        records,
+        ...(resamplerStats === undefined ? {} : { resampler: resamplerStats() }),
+        endReason: 'failed',
+      };
       rejectDone(error);
     };
 
@@ -193,6 +217,7 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
         ...source.read,
         signal: abort.signal,
         onLayout: (layout) => {
+          knownKind = layout.kind;
           if (layout.kind !== 'bars') return;
           // Only timeframes the source can build: 30-minute bars cannot be split into 5-minute ones.
           const sourceMinutes = parseMinutes(source.read.barTimeframe);
@@ -203,6 +228,8 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
             sourceLabel: source.barLabel === 'end' ? 'close' : 'open',
             onBar,
           });
+          const built = resampler;
+          resamplerStats = () => built.stats();
         },
         onTick: publishTick,
         onBar: (bar) => {
@@ -345,6 +372,7 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
     progress: () => (source.type === 'websocket' ? Number.NaN : progress),
     records: () => records,
     started: () => started,
+    failedReport: () => failed,
     init() {},
     start(context) {
       started = true;
