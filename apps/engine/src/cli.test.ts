@@ -96,6 +96,19 @@ describe('algospace validate-config', () => {
     expect(lines.some((line) => line.startsWith('risk_management.max_positon: '))).toBe(true);
   });
 
+  it('refuses a bar input timeframe the 5m and 30m bars cannot be built from', async () => {
+    const { out } = captureOutput();
+    const dir = mkdtempSync(join(tmpdir(), 'algospace-cfg-'));
+    const file = join(dir, 'tf.yaml');
+    writeFileSync(file, 'data_handler:\n  bar_input:\n    timeframe: 45m\n');
+    expect(await main(['validate-config', file])).toBe(1);
+    expect(out.join('\n')).toContain(
+      `data_handler.bar_input.timeframe: expected a valid value (a timeframe that divides 30 minutes, such as '1m', '5m', '15m' or '30m'), got string "45m"`,
+    );
+    writeFileSync(file, 'data_handler:\n  bar_input:\n    timeframe: 15m\n');
+    expect(await main(['validate-config', file])).toBe(0);
+  });
+
   it('exits 1 for a missing file', async () => {
     captureOutput();
     expect(await main(['validate-config', '/nonexistent/settings.yaml'])).toBe(1);

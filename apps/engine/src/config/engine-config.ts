@@ -71,7 +71,20 @@ const dataHandlerSchema = z.strictObject({
     .default({ format: 'auto', timezone: 'UTC' }),
   symbol_filter: z.strictObject({ column: columnRef, value: z.string() }).nullable().default(null),
   bar_input: z
-    .strictObject({ timeframe: timeframe.default('1m'), label: z.enum(['start', 'end']).default('start') })
+    .strictObject({
+      // Source bars are resampled to 5m and 30m, so their timeframe must divide 30 minutes.
+      timeframe: timeframe
+        .refine(
+          (text) => {
+            const seconds =
+              Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86_400 }[text.slice(-1) as 's'];
+            return seconds >= 1 && 1800 % seconds === 0;
+          },
+          { message: "a timeframe that divides 30 minutes, such as '1m', '5m', '15m' or '30m'" },
+        )
+        .default('1m'),
+      label: z.enum(['start', 'end']).default('start'),
+    })
     .default({ timeframe: '1m', label: 'start' }),
   bad_rows: z
     .strictObject({
