@@ -26,7 +26,13 @@ export type TimestampFormat =
   | 'epoch-ns';
 
 /**
- * Parses `text[start, end)` to UTC epoch ms, or returns `NaN` when it does not match the format.
+ * Parses `text[start, end)` to UTC epoch ms, or returns `NaN` when it does not match the format. When a
+ * well-formed value is still refused (a local time that a DST change skips), `problem` says why until the
+ * next call; it is `undefined` after every other call.
+ *
+ * A parser is stateful: a local time that occurs twice (the hour repeated when DST ends) is read as the
+ * earliest of its instants not before the last value the parser returned, so one parser reads one
+ * chronologically ordered file.
  *
  * @example
  * ```ts
@@ -34,7 +40,11 @@ export type TimestampFormat =
  * parse('2024-01-02T10:30:00Z', 0, 20); // 1704191400000
  * ```
  */
-export type TimestampParser = (text: string, start: number, end: number) => number;
+export interface TimestampParser {
+  (text: string, start: number, end: number): number;
+  /** Why the last `NaN` was returned, when it is more than a format mismatch. */
+  readonly problem?: string | undefined;
+}
 
 /**
  * Options of {@link createTimestampParser}.
@@ -95,27 +105,62 @@ export function resolveTimestampFormat(sample: string): Exclude<TimestampFormat,
  * ```
  */
 export function createTimestampParser(options: TimestampParserOptions): TimestampParser {
-  const toUtc = zoneResolver(options.timezone ?? 'UTC');
+  const zone = options.timezone ?? 'UTC';
+  const toUtc = zoneResolver(zone);
   switch (options.format) {
     case 'iso':
-      return (text, start, end) => parseIso(text, start, end, toUtc);
+      return toUtc === null
+        ? (text, start, end) => parseIso(text, start, end, null)
+        : zonedParser(toUtc, zone, (text, start, end) => parseIso(text, start, end, toUtc));
     case 'day-first':
-      return (text, start, end) => parseSlashDate(text, start, end, true, toUtc);
-    case 'month-first':
-      return (text, start, end) => parseSlashDate(text, start, end, false, toUtc);
+    case 'month-first': {
+      const dayFirst = options.format === 'day-first';
+      return toUtc === null
+        ? (text, start, end) => parseSlashDate(text, start, end, dayFirst, null)
+        : zonedParser(toUtc, zone, (text, start, end) => parseSlashDate(text, start, end, dayFirst, toUtc));
+    }
     case 'epoch-s':
-      return (text, start, end) => parseEpoch(text, start, end, 1000);
+      return (text, start, end) => parseEpoch(text, start, end, 0, 3);
     case 'epoch-ms':
-      return (text, start, end) => parseEpoch(text, start, end, 1);
+      return (text, start, end) => parseEpoch(text, start, end, 0, 0);
     case 'epoch-us':
-      return (text, start, end) => parseEpoch(text, start, end, 1e-3);
+      return (text, start, end) => parseEpoch(text, start, end, 3, 0);
     case 'epoch-ns':
-      return (text, start, end) => parseEpoch(text, start, end, 1e-6);
+      return (text, start, end) => parseEpoch(text, start, end, 6, 0);
   }
 }
 
-/** Wall-clock ms (as if UTC) → true UTC ms in `zone`; identity for UTC. */
-type ZoneResolver = ((wallMs: number) => number) | null;
+/** Tracks the last returned instant for the resolver and exposes its refusal reason as `problem`. */
+function zonedParser(
+  resolver: Resolver,
+  zone: string,
+  parse: (text: string, start: number, end: number) => number,
+): TimestampParser {
+  const parser = ((text: string, start: number, end: number): number => {
+    resolver.gap = false;
+    const utc = parse(text, start, end);
+    // biome-ignore lint/suspicious/noSelfCompare: NaN test without a call on the hot path
+    if (utc === utc) resolver.last = utc;
+    return utc;
+  }) as TimestampParser & { problem: string | undefined };
+  Object.defineProperty(parser, 'problem', {
+    get: () =>
+      resolver.gap ? `local time does not exist in ${zone} (skipped by a daylight-saving change)` : undefined,
+  });
+  return parser;
+}
+
+/** Wall-clock ms (as if UTC) → true UTC ms in a zone, with the state its ambiguous cases need. */
+interface Resolver {
+  readonly toUtc: (wallMs: number) => number;
+  /** The last instant the parser returned; picks between the two readings of a repeated local time. */
+  last: number;
+  /** Set when the last wall time fell in a DST gap (the resolver then returned NaN). */
+  gap: boolean;
+}
+
+/** `null` for UTC, where wall time is UTC. */
+type ZoneResolver = Resolver | null;
 
 function zoneResolver(zone: string): ZoneResolver {
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return null;
@@ -151,38 +196,85 @@ function zoneResolver(zone: string): ZoneResolver {
     );
     return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
   };
-  // Offsets change on hour boundaries in every zone in use, so one lookup per wall-clock hour serves all the
-  // rows of that hour (Intl is far too slow to call per row).
-  const cache = new Map<number, number>();
-  return (wallMs) => {
-    const hour = Math.floor(wallMs / HOUR_MS);
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      const guess = hour * HOUR_MS;
-      // Two passes settle the offset except inside a DST change, where the later reading is taken.
-      offset = offsetAt(guess - offsetAt(guess));
-      cache.set(hour, offset);
+  // The offsets in force a day either side of a wall time bound its readings (zones change offset at most
+  // once in two days): each reading w - o is real only if the zone's offset at that instant is o. Two real
+  // readings → a repeated local time; none → a skipped one.
+  const readings = (wallMs: number, out: number[]): number => {
+    const before = offsetAt(wallMs - DAY_MS);
+    const after = offsetAt(wallMs + DAY_MS);
+    let count = 0;
+    if (offsetAt(wallMs - before) === before) out[count++] = wallMs - before;
+    if (after !== before && offsetAt(wallMs - after) === after) out[count++] = wallMs - after;
+    if (count === 2 && out[0]! > out[1]!) {
+      const earlier = out[1]!;
+      out[1] = out[0]!;
+      out[0] = earlier;
     }
-    return wallMs - offset;
+    return count;
   };
+  const scratch = [0, 0];
+  // Offsets change on hour boundaries in nearly every zone, so one lookup per wall-clock hour serves all the
+  // rows of that hour (Intl is far too slow to call per row). An hour whose start and end do not both have
+  // the same single reading holds a DST change and is cached as NaN: its rows are resolved one by one.
+  const cache = new Map<number, number>();
+  const hourOffset = (hour: number): number => {
+    const start = hour * HOUR_MS;
+    if (readings(start, scratch) !== 1) return Number.NaN;
+    const offset = start - scratch[0]!;
+    if (readings(start + HOUR_MS - 1, scratch) !== 1) return Number.NaN;
+    return start + HOUR_MS - 1 - scratch[0]! === offset ? offset : Number.NaN;
+  };
+  const resolver: Resolver = {
+    last: Number.NEGATIVE_INFINITY,
+    gap: false,
+    toUtc: (wallMs) => {
+      const hour = Math.floor(wallMs / HOUR_MS);
+      let offset = cache.get(hour);
+      if (offset === undefined) {
+        offset = hourOffset(hour);
+        cache.set(hour, offset);
+      }
+      // biome-ignore lint/suspicious/noSelfCompare: NaN test without a call on the hot path
+      if (offset === offset) return wallMs - offset;
+      const count = readings(wallMs, scratch);
+      if (count === 0) {
+        resolver.gap = true;
+        return Number.NaN;
+      }
+      if (count === 1) return scratch[0]!;
+      // A repeated local time: the first pass until the file has moved past it, then the second pass.
+      return scratch[0]! >= resolver.last ? scratch[0]! : scratch[1]!;
+    },
+  };
+  return resolver;
 }
 
-function parseEpoch(text: string, start: number, end: number, toMs: number): number {
+/**
+ * Reads an integer epoch on its digits, so no value passes through a lossy double: `drop` trailing digits
+ * are cut (µs → ms: 3, ns → ms: 6) and up to `fraction` fraction digits are kept (s → ms: 3); sub-ms
+ * precision is truncated.
+ */
+function parseEpoch(text: string, start: number, end: number, drop: number, fraction: number): number {
+  let point = start;
+  while (point < end && text.charCodeAt(point) !== 46) point++;
+  if (point === start) return Number.NaN;
+  const keep = point - drop;
   let value = 0;
-  let any = false;
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < point; i++) {
     const digit = text.charCodeAt(i) - ZERO;
-    if (digit < 0 || digit > 9) {
-      if (text.charCodeAt(i) === 46 && any) break; // fractional seconds are cut at the ms below
-      return Number.NaN;
-    }
-    value = value * 10 + digit;
-    any = true;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    if (i < keep) value = value * 10 + digit;
   }
-  if (!any) return Number.NaN;
-  if (toMs === 1) return value;
-  // ns epochs exceed 2^53; the relative error of the double is far below a millisecond at today's dates.
-  return Math.floor(value * toMs);
+  let scale = 1;
+  for (let i = 0; i < fraction; i++) scale *= 10;
+  value *= scale;
+  for (let i = point + 1; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    scale /= 10;
+    if (scale >= 1) value += digit * scale;
+  }
+  return value;
 }
 
 /** Days from 1970-01-01 to a proleptic Gregorian civil date (H. Hinnant's days_from_civil). */
@@ -341,9 +433,9 @@ function parseIso(text: string, start: number, end: number, toUtc: ZoneResolver)
     wall += clock;
     i = clockState.next;
   }
-  if (i === end) return toUtc === null ? wall : toUtc(wall);
+  if (i === end) return toUtc === null ? wall : toUtc.toUtc(wall);
   const offset = parseOffset(text, i, end);
-  if (offset === null) return toUtc === null ? wall : toUtc(wall);
+  if (offset === null) return toUtc === null ? wall : toUtc.toUtc(wall);
   return wall - offset;
 }
 
@@ -387,6 +479,6 @@ function parseSlashDate(
     i = clockState.next;
   }
   const offset = parseOffset(text, i, end);
-  if (offset === null) return toUtc === null ? wall : toUtc(wall);
+  if (offset === null) return toUtc === null ? wall : toUtc.toUtc(wall);
   return wall - offset;
 }
