@@ -101,6 +101,9 @@ describe('epochs', () => {
       }
     }
     expect(parse('epoch-ns', '999999')).toBe(0);
+    expect(parse('epoch-ms', '1704191400123.9')).toBe(1_704_191_400_123);
+    expect(parse('epoch-us', '1704191400123999.9')).toBe(1_704_191_400_123);
+    expect(parse('epoch-ns', '1704191400123999999.5')).toBe(1_704_191_400_123);
     expect(parse('epoch-ns', '17198782812182188x3')).toBeNaN();
   });
 });

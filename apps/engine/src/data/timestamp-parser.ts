@@ -120,13 +120,13 @@ export function createTimestampParser(options: TimestampParserOptions): Timestam
         : zonedParser(toUtc, zone, (text, start, end) => parseSlashDate(text, start, end, dayFirst, toUtc));
     }
     case 'epoch-s':
-      return (text, start, end) => parseEpoch(text, start, end, 0, 3);
+      return (text, start, end) => parseEpoch(text, start, end, 0, true);
     case 'epoch-ms':
-      return (text, start, end) => parseEpoch(text, start, end, 0, 0);
+      return (text, start, end) => parseEpoch(text, start, end, 0, false);
     case 'epoch-us':
-      return (text, start, end) => parseEpoch(text, start, end, 3, 0);
+      return (text, start, end) => parseEpoch(text, start, end, 3, false);
     case 'epoch-ns':
-      return (text, start, end) => parseEpoch(text, start, end, 6, 0);
+      return (text, start, end) => parseEpoch(text, start, end, 6, false);
   }
 }
 
@@ -251,26 +251,43 @@ function zoneResolver(zone: string): ZoneResolver {
 
 /**
  * Reads an integer epoch on its digits, so no value passes through a lossy double: `drop` trailing digits
- * are cut (µs → ms: 3, ns → ms: 6) and up to `fraction` fraction digits are kept (s → ms: 3); sub-ms
- * precision is truncated.
+ * are cut (µs → ms: 3, ns → ms: 6) and `seconds` keeps three fraction digits; sub-ms precision is truncated.
  */
-function parseEpoch(text: string, start: number, end: number, drop: number, fraction: number): number {
+function parseEpoch(text: string, start: number, end: number, drop: number, seconds: boolean): number {
+  if (end <= start) return Number.NaN;
+  // One pass for the usual whole-number text: the digits kept, then the digits cut. A point anywhere sends
+  // the value to the general reading below.
+  const keep = end - drop;
+  let value = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit >>> 0 > 9) break;
+    if (i < keep) value = value * 10 + digit;
+  }
+  if (i === end) return seconds ? value * 1000 : value;
+  if (text.charCodeAt(i) !== 46) return Number.NaN;
+  return parseEpochFraction(text, start, end, drop, seconds);
+}
+
+function parseEpochFraction(
+  text: string,
+  start: number,
+  end: number,
+  drop: number,
+  seconds: boolean,
+): number {
   let point = start;
   while (point < end && text.charCodeAt(point) !== 46) point++;
   if (point === start) return Number.NaN;
   const keep = point - drop;
   let value = 0;
-  for (let i = start; i < point; i++) {
-    const digit = text.charCodeAt(i) - ZERO;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    if (i < keep) value = value * 10 + digit;
-  }
-  let scale = 1;
-  for (let i = 0; i < fraction; i++) scale *= 10;
+  for (let i = start; i < point; i++) value = i < keep ? value * 10 + text.charCodeAt(i) - ZERO : value;
+  let scale = seconds ? 1000 : 1;
   value *= scale;
   for (let i = point + 1; i < end; i++) {
     const digit = text.charCodeAt(i) - ZERO;
-    if (digit < 0 || digit > 9) return Number.NaN;
+    if (digit >>> 0 > 9) return Number.NaN;
     scale /= 10;
     if (scale >= 1) value += digit * scale;
   }
