@@ -127,12 +127,18 @@ const NEWLINE = 0x0a;
  * charCodeAt on an external string is several times slower in optimised code than on a heap string.
  */
 const CHUNK_BYTES = 1 << 19;
+/**
+ * The longest line accepted. A file whose lines end in something other than `\n` (a bare `\r`, classic Mac)
+ * would otherwise be carried whole, as one ever-growing line, until the end of the file.
+ */
+const MAX_LINE_BYTES = 1 << 20;
 
 /**
  * Reads a market-data file in streaming fashion.
  *
  * @throws {@link DataRowError} under the `fail` policy at the first unreadable row;
- * {@link EngineError} `ENGINE_BAD_LAYOUT` / `ENGINE_EMPTY_FILE` / `ENGINE_FILE_NOT_FOUND` for the file as a whole.
+ * {@link EngineError} `ENGINE_BAD_LAYOUT` / `ENGINE_EMPTY_FILE` / `ENGINE_FILE_NOT_FOUND` /
+ * `ENGINE_BAD_LINE_ENDS` (bare `\r` line ends, or a line over 1 MiB) for the file as a whole.
  * @example
  * ```ts
  * const report = await readMarketDataFile({ ...options, onTick: (tick) => bus.publish('NEW_TICK', tick) });
@@ -176,6 +182,7 @@ export async function readMarketDataFile(options: MarketDataReadOptions): Promis
       const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
       const lastNewline = bytes.lastIndexOf(NEWLINE);
       carry = Buffer.from(bytes.subarray(lastNewline + 1));
+      if (carry.length > MAX_LINE_BYTES) throw lineEndError(file, lineNumber + 1, carry);
       if (lastNewline >= 0) {
         const text = bytes.toString('utf8', 0, lastNewline + 1);
         rowReader.quoted = text.includes('"');
@@ -212,6 +219,27 @@ export async function readMarketDataFile(options: MarketDataReadOptions): Promis
     rowReader.line(text, 0, text.length, lineNumber + 1);
   }
   return rowReader.report(aborted);
+}
+
+function lineEndError(file: string, lineNumber: number, line: Buffer | string): EngineError {
+  const bareCr = typeof line === 'string' ? line.includes('\r') : line.includes(0x0d);
+  return new EngineError(
+    'ENGINE_BAD_LINE_ENDS',
+    `${file}:${lineNumber}: expected lines ending in \\n or \\r\\n, found ` +
+      (bareCr
+        ? 'a bare \\r (classic Mac line ends) inside the line; convert the file, e.g. with tr "\\r" "\\n"'
+        : `a line longer than ${MAX_LINE_BYTES} bytes without a line end`),
+  );
+}
+
+/** What a rejected numeric field should have held: unreadable text is asked for as "a number". */
+function expectedNumber(mayBeZero: boolean, value: number): string {
+  if (Number.isNaN(value)) return 'a number';
+  return mayBeZero ? 'a number ≥ 0' : 'a positive number';
+}
+
+function isBlankLine(text: string): boolean {
+  return text.trim() === '';
 }
 
 const MAX_FIELDS = 64;
@@ -255,11 +283,16 @@ class RowReader {
 
   line(text: string, start: number, end: number, lineNumber: number): void {
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    if (end <= start) return;
     if (this.#layout === undefined) {
-      this.#init(text.slice(start, end));
+      // A UTF-8 byte order mark is not part of the first field, whatever the layout.
+      if (end > start && text.charCodeAt(start) === 0xfeff) start++;
+      const first = text.slice(start, end);
+      if (isBlankLine(first)) return;
+      if (first.includes('\r')) throw lineEndError(this.#file, lineNumber, first);
+      this.#init(first);
       if (this.#layout!.hasHeader) return;
     }
+    if (end <= start) return;
     this.#rows++;
     if (this.#layout!.format === 'ndjson') this.#jsonRow(text.slice(start, end), lineNumber);
     else this.#csvRow(text, start, end, lineNumber);
@@ -326,6 +359,11 @@ class RowReader {
       count = locateFields(text, start, end, this.#delimiter, this.#needed, bounds);
     }
     if (count < this.#needed) {
+      // Checked only here, off the hot path: a line of blanks is an empty line, not a short row.
+      if (isBlankLine(text.slice(start, end))) {
+        this.#rows--;
+        return;
+      }
       this.#reject(
         lineNumber,
         'missing-column',
@@ -360,15 +398,16 @@ class RowReader {
       const low = this.#number(source, this.#low);
       const close = this.#number(source, this.#close);
       const volume = this.#volume >= 0 ? this.#number(source, this.#volume) : 0;
-      const bad = Number.isNaN(open)
+      // `!(x > 0)` is also true for NaN: one comparison rejects both unreadable and impossible values.
+      const bad = !(open > 0)
         ? this.#open
-        : Number.isNaN(high)
+        : !(high > 0)
           ? this.#high
-          : Number.isNaN(low)
+          : !(low > 0)
             ? this.#low
-            : Number.isNaN(close)
+            : !(close > 0)
               ? this.#close
-              : Number.isNaN(volume)
+              : !(volume >= 0)
                 ? this.#volume
                 : -1;
       if (bad >= 0) {
@@ -384,25 +423,20 @@ class RowReader {
     if (this.#layout!.kind === 'quotes') {
       bid = this.#number(source, this.#bid);
       ask = this.#number(source, this.#ask);
-      if (Number.isNaN(bid) || Number.isNaN(ask)) {
-        this.#badNumber(
-          source,
-          Number.isNaN(bid) ? this.#bid : this.#ask,
-          lineNumber,
-          text.slice(start, end),
-        );
+      if (!(bid > 0 && ask > 0)) {
+        this.#badNumber(source, !(bid > 0) ? this.#bid : this.#ask, lineNumber, text.slice(start, end));
         return;
       }
       price = (bid + ask) / 2;
     } else {
       price = this.#number(source, this.#price);
-      if (Number.isNaN(price)) {
+      if (!(price > 0)) {
         this.#badNumber(source, this.#price, lineNumber, text.slice(start, end));
         return;
       }
     }
     const size = this.#size >= 0 ? this.#number(source, this.#size) : 0;
-    if (Number.isNaN(size)) {
+    if (!(size >= 0)) {
       this.#badNumber(source, this.#size, lineNumber, text.slice(start, end));
       return;
     }
@@ -417,6 +451,10 @@ class RowReader {
         throw new Error('not an object');
       record = parsed as Record<string, unknown>;
     } catch {
+      if (isBlankLine(line)) {
+        this.#rows--;
+        return;
+      }
       this.#reject(lineNumber, 'bad-json', `expected a JSON object, got '${line.slice(0, 80)}'`, line);
       return;
     }
@@ -433,12 +471,12 @@ class RowReader {
       if (typeof value === 'string') return parseDecimal(value, 0, value.length);
       return Number.NaN;
     };
-    const missing = (role: FieldRole) => {
+    const missing = (role: FieldRole, value: number) => {
       const key = layout.keys[role] ?? role;
       this.#reject(
         lineNumber,
         'bad-number',
-        `field '${key}': expected a number, got ${JSON.stringify(record[key]) ?? 'nothing'}`,
+        `field '${key}': expected ${expectedNumber(role === 'size' || role === 'volume', value)}, got ${JSON.stringify(record[key]) ?? 'nothing'}`,
         line,
       );
     };
@@ -467,9 +505,9 @@ class RowReader {
     }
     if (layout.kind === 'bars') {
       const values = (['open', 'high', 'low', 'close', 'volume'] as const).map(field);
-      const bad = values.findIndex((value) => Number.isNaN(value));
+      const bad = values.findIndex((value, index) => !(index === 4 ? value >= 0 : value > 0));
       if (bad >= 0) {
-        missing((['open', 'high', 'low', 'close', 'volume'] as const)[bad]!);
+        missing((['open', 'high', 'low', 'close', 'volume'] as const)[bad]!, values[bad]!);
         return;
       }
       this.#bar(timestamp, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!, lineNumber, line);
@@ -477,14 +515,18 @@ class RowReader {
     }
     const bid = layout.keys.bid === undefined ? Number.NaN : field('bid');
     const ask = layout.keys.ask === undefined ? Number.NaN : field('ask');
+    if (layout.kind === 'quotes' && !(bid > 0 && ask > 0)) {
+      missing(!(bid > 0) ? 'bid' : 'ask', !(bid > 0) ? bid : ask);
+      return;
+    }
     const price = layout.kind === 'quotes' ? (bid + ask) / 2 : field('price');
-    if (Number.isNaN(price)) {
-      missing(layout.kind === 'quotes' ? (Number.isNaN(bid) ? 'bid' : 'ask') : 'price');
+    if (!(price > 0)) {
+      missing('price', price);
       return;
     }
     const size = field('size');
-    if (Number.isNaN(size)) {
-      missing('size');
+    if (!(size >= 0)) {
+      missing('size', size);
       return;
     }
     this.#tick(timestamp, price, size, bid, ask, lineNumber, line, 0, line.length);
@@ -571,7 +613,7 @@ class RowReader {
     this.#reject(
       lineNumber,
       'bad-number',
-      `column '${this.#name(column)}': expected a number, got '${value}'`,
+      `column '${this.#name(column)}': expected ${expectedNumber(column === this.#size || column === this.#volume, parseDecimal(value, 0, value.length))}, got '${value}'`,
       row,
     );
   }

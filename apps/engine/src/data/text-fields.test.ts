@@ -46,3 +46,14 @@ describe('splitQuotedLine', () => {
     expect(splitQuotedLine('"a,b","say ""hi""",3', ',')).toEqual(['a,b', 'say "hi"', '3']);
   });
 });
+
+describe('parseDecimal refuses what is not a decimal', () => {
+  it('rejects hex, binary and octal literals and blank text that Number() would read', () => {
+    for (const text of ['0x10', '0b11', '0o17', '0X1F', '-0x10', ' ', '\t']) {
+      expect(parseDecimal(text, 0, text.length), text).toBeNaN();
+    }
+    expect(parseDecimal('1e3', 0, 3)).toBe(1000);
+    expect(parseDecimal('-2.5E-2', 0, 7)).toBe(-0.025);
+    expect(parseDecimal('.5', 0, 2)).toBe(0.5);
+  });
+});

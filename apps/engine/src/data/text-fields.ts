@@ -86,8 +86,9 @@ export function splitQuotedLine(line: string, delimiter: string): string[] {
 
 /**
  * Parses a decimal number from `text[start, end)`; returns `NaN` when the text is not a plain finite
- * number. Gives exactly what `Number()` gives for the same text: plain decimals with at most 15 significant
- * digits are computed from char codes, anything else (exponents, long mantissas) goes through `Number()`.
+ * decimal number (hex, binary and octal literals, `Infinity` and blank text included). For decimal text it
+ * gives exactly what `Number()` gives: plain decimals with at most 15 significant digits are computed from
+ * char codes, anything else (exponents, long mantissas) goes through `Number()`.
  *
  * @example
  * ```ts
@@ -128,8 +129,14 @@ export function parseDecimal(text: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
+// Number() also reads hex, binary and octal literals (`0x10` is 16) and blank text (as 0): only decimal text,
+// with an optional exponent, may reach it.
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function slowNumber(text: string, start: number, end: number): number {
-  const value = Number(text.slice(start, end));
+  const slice = text.slice(start, end);
+  if (!DECIMAL.test(slice)) return Number.NaN;
+  const value = Number(slice);
   return Number.isFinite(value) ? value : Number.NaN;
 }
 
