@@ -219,6 +219,9 @@ function zoneResolver(zone: string): ZoneResolver {
   const cache = new Map<number, number>();
   const hourOffset = (hour: number): number => {
     const start = hour * HOUR_MS;
+    // The same offset a day either side: no change within reach of this hour, two lookups as before.
+    const before = offsetAt(start - DAY_MS);
+    if (offsetAt(start + DAY_MS) === before) return before;
     if (readings(start, scratch) !== 1) return Number.NaN;
     const offset = start - scratch[0]!;
     if (readings(start + HOUR_MS - 1, scratch) !== 1) return Number.NaN;
