@@ -161,3 +161,37 @@ describe('whitespace-only lines', () => {
     expect(second.report.rows).toBe(2);
   });
 });
+
+describe('zone-less local times around daylight-saving changes', () => {
+  const readIn = async (path: string, policy: BadRowPolicy) => {
+    const ticks: Tick[] = [];
+    const report = await readMarketDataFile({
+      path,
+      layout: {},
+      timestamp: { format: 'auto', timezone: 'America/New_York' },
+      badRows: { policy, maxExamples: 10 },
+      barTimeframe: '1m',
+      onTick: (tick) => ticks.push(tick),
+      onBar: () => undefined,
+    });
+    return { report, ticks };
+  };
+
+  it('reads the repeated autumn hour in file order and refuses a skipped spring time, saying why', async () => {
+    const autumn = file(
+      'timestamp,price,size\n2024-11-03 01:50:00,100,1\n2024-11-03 01:10:00,100,1\n2024-11-03 01:50:00,100,1\n2024-11-03 02:10:00,100,1\n',
+    );
+    const { ticks } = await readIn(autumn, 'fail');
+    // 01:50 EDT, then the clock goes back: 01:10 and 01:50 EST, then 02:10 EST.
+    expect(ticks.map((tick) => new Date(tick.timestamp).toISOString())).toEqual([
+      '2024-11-03T05:50:00.000Z',
+      '2024-11-03T06:10:00.000Z',
+      '2024-11-03T06:50:00.000Z',
+      '2024-11-03T07:10:00.000Z',
+    ]);
+    const spring = file('timestamp,price,size\n2024-03-10 01:59:00,100,1\n2024-03-10 02:30:00,100,1\n');
+    await expect(readIn(spring, 'fail')).rejects.toThrow(
+      /:3: column 'timestamp': expected an iso timestamp, got '2024-03-10 02:30:00': local time does not exist in America\/New_York/,
+    );
+  });
+});

@@ -387,7 +387,7 @@ class RowReader {
       this.#reject(
         lineNumber,
         'bad-timestamp',
-        `column '${this.#name(this.#ts)}': expected a ${this.#timestampFormat} timestamp, got '${source.slice(tsStart, tsEnd)}'`,
+        `column '${this.#name(this.#ts)}': expected ${this.#timestampExpectation()}, got '${source.slice(tsStart, tsEnd)}'${this.#timestampProblem()}`,
         text.slice(start, end),
       );
       return;
@@ -498,7 +498,7 @@ class RowReader {
       this.#reject(
         lineNumber,
         'bad-timestamp',
-        `field '${layout.keys.timestamp}': expected a ${this.#timestampFormat} timestamp, got ${JSON.stringify(rawTime) ?? 'nothing'}`,
+        `field '${layout.keys.timestamp}': expected ${this.#timestampExpectation()}, got ${JSON.stringify(rawTime) ?? 'nothing'}${this.#timestampProblem()}`,
         line,
       );
       return;
@@ -616,6 +616,17 @@ class RowReader {
       `column '${this.#name(column)}': expected ${expectedNumber(column === this.#size || column === this.#volume, parseDecimal(value, 0, value.length))}, got '${value}'`,
       row,
     );
+  }
+
+  /** "a day-first timestamp", "an iso timestamp": what a bad-timestamp message says was expected. */
+  #timestampExpectation(): string {
+    return `${/^[aeiou]/i.test(this.#timestampFormat) ? 'an' : 'a'} ${this.#timestampFormat} timestamp`;
+  }
+
+  /** Why the parser refused a well-formed value (a local time a DST change skips), as a message suffix. */
+  #timestampProblem(): string {
+    const problem = this.#parseTime?.problem;
+    return problem === undefined ? '' : `: ${problem}`;
   }
 
   #reject(lineNumber: number, category: string, reason: string, text: string): void {
