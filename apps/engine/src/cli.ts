@@ -360,6 +360,11 @@ async function serveFeed(args: readonly string[]): Promise<number> {
         ? Number.POSITIVE_INFINITY
         : 1
       : numberArgument('--speed', values.speed);
+  if (speed <= 0)
+    throw new EngineError(
+      'ENGINE_BAD_ARGUMENT',
+      `--speed: expected a positive number or 'max', got '${values.speed}'`,
+    );
   const server = await startFeedServer({
     read: readOptions(config, values.data),
     speed,

@@ -145,6 +145,7 @@ export interface DataHandlerOptions {
 
 const SIMULATOR_BATCH = 16_384;
 const REALTIME_STEP_MS = 50;
+const MAX_TICKS_PER_STEP = 50_000;
 
 /**
  * Creates the DataHandler component.
@@ -327,11 +328,15 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
       timer = setInterval(() => {
         const simNow = simStart + (performance.now() - wallStart) * realtime;
         try {
-          while (pending !== undefined && pending.timestamp <= simNow) {
+          // A bounded step keeps signals, timers and the monitoring server served whatever the speed; when the
+          // bound is hit the clock stops at the last tick published and the rest follows on the next steps.
+          let budget = MAX_TICKS_PER_STEP;
+          while (pending !== undefined && pending.timestamp <= simNow && budget > 0) {
             publishTick(pending);
             pending = simulator.next();
+            budget--;
           }
-          clockTime = Math.floor(simNow);
+          clockTime = budget === 0 && lastTimestamp !== null ? lastTimestamp : Math.floor(simNow);
         } catch (error) {
           context.reportError(error);
         }
@@ -400,6 +405,11 @@ export function createDataHandlerComponent(options: DataHandlerOptions): DataHan
       feed?.close();
     },
     health() {
+      if (feed !== undefined && !feed.connected() && !abort.signal.aborted)
+        return {
+          status: 'degraded',
+          detail: `feed ${source.type === 'websocket' ? source.url : ''} not connected; ${records} records published`,
+        };
       return { status: 'ok', detail: `${records} records published` };
     },
   };

@@ -35,7 +35,8 @@ const simulatorSchema = z.strictObject({
 
 const feedSchema = z.strictObject({
   url: z.string().default('sim'),
-  speed: positive.default(1),
+  // Above about 1e6 a simulated day passes in under 0.1 s: nothing is paper-traded in real time any more.
+  speed: positive.max(1_000_000).default(1),
   reconnect_initial_ms: count.default(250),
   reconnect_max_ms: count.default(5000),
   max_reconnects: z.number().int().nonnegative().default(20),

@@ -10,6 +10,9 @@ import { EngineError } from '../engine-error.js';
 import type { FeedMessage } from './feed-protocol.js';
 import { createTimestampParser } from './timestamp-parser.js';
 
+/** Default of `handshakeTimeoutMs`. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /**
  * Options of {@link connectTickFeed}.
  *
@@ -29,6 +32,8 @@ export interface TickFeedClientOptions {
   readonly reconnectMaxMs?: number;
   /** Consecutive failed attempts before giving up. Default 20. */
   readonly maxReconnects?: number;
+  /** How long the opening handshake may take before the attempt counts as failed. Default 10 000 ms. */
+  readonly handshakeTimeoutMs?: number;
   /** Receives warnings (disconnects, gaps). */
   readonly onWarning?: (message: string) => void;
 }
@@ -99,6 +104,8 @@ export interface TickFeedClient {
   clock(): number | null;
   /** The report so far. */
   report(): TickFeedReport;
+  /** Whether the WebSocket is open right now (false while connecting or waiting to reconnect). */
+  connected(): boolean;
   /** Closes the connection for good. */
   close(): void;
 }
@@ -120,6 +127,7 @@ export function connectTickFeed(options: TickFeedClientOptions): TickFeedClient 
   let closedByUs = false;
   let ended = false;
   let attempts = 0;
+  let open = false;
   let ticks = 0;
   let lastSeq = 0;
   let lastTimestamp: number | null = null;
@@ -165,6 +173,9 @@ export function connectTickFeed(options: TickFeedClientOptions): TickFeedClient 
     }
     ticks++;
     lastTimestamp = tick.timestamp;
+    // A connection counts as good once it delivers: a server that accepts and drops at once must not reset
+    // the backoff and the reconnect limit.
+    attempts = 0;
     options.onTick(tick);
   };
 
@@ -216,11 +227,14 @@ export function connectTickFeed(options: TickFeedClientOptions): TickFeedClient 
   };
 
   const connect = (): void => {
-    const current = new WebSocket(options.url);
+    // A server that accepts TCP and never answers the upgrade would otherwise hold the client forever.
+    const current = new WebSocket(options.url, {
+      handshakeTimeout: options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+    });
     socket = current;
     current.on('open', () => {
       connections++;
-      attempts = 0;
+      open = true;
       current.send(JSON.stringify({ type: 'subscribe', after: lastSeq }));
     });
     current.on('message', onMessage);
@@ -229,11 +243,21 @@ export function connectTickFeed(options: TickFeedClientOptions): TickFeedClient 
     });
     current.on('close', () => {
       if (socket !== current) return;
+      open = false;
       if (closedByUs || ended) {
         resolveDone(report());
         return;
       }
-      if (openGap === undefined) {
+      const previous = gaps.at(-1);
+      if (
+        openGap === undefined &&
+        previous?.kind === 'disconnect' &&
+        previous.afterSeq === lastSeq &&
+        previous.lastTimestamp === lastTimestamp
+      ) {
+        // Nothing arrived since the last disconnect (a server that accepts and drops): the same outage goes on.
+        openGap = { gap: previous, since: Date.now() - previous.downtimeMs };
+      } else if (openGap === undefined) {
         const gap: FeedGap = {
           kind: 'disconnect',
           afterSeq: lastSeq,
@@ -273,6 +297,7 @@ export function connectTickFeed(options: TickFeedClientOptions): TickFeedClient 
       return lastTimestamp === null ? null : Date.now();
     },
     report,
+    connected: () => open,
     close() {
       closedByUs = true;
       if (socket === undefined || socket.readyState === WebSocket.CLOSED) resolveDone(report());
