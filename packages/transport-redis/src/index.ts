@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { clusterStartupNodes } from './cluster-nodes.js';
 export type { EventCodec } from './event-codec.js';
 export { createJsonCodec, jsonCodec } from './event-codec.js';
 export type { ReconnectBackoff } from './reconnect-backoff.js';

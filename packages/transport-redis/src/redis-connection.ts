@@ -5,7 +5,8 @@
  * A target is one Redis (a URL or ioredis options) or a Redis Cluster (an ioredis `Cluster` used as a template,
  * or the URLs of its nodes).
  */
-import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { clusterStartupNodes } from './cluster-nodes.js';
 import { backoffDelay, type ResolvedBackoff } from './reconnect-backoff.js';
 import { TransportRedisOptionError } from './transport-redis-error.js';
 
@@ -99,22 +100,9 @@ export function openConnection(target: RedisTarget, role: string, backoff: Resol
   // The caller's instance is only a template: the transport never sends on it or closes it.
   if (target.template !== undefined)
     return target.template.duplicate([], settings(target.template.options.redisOptions));
-  const nodes: ClusterNode[] = [];
-  let credentials: { username?: string; password?: string; tls?: object } = {};
-  for (const url of target.nodes) {
-    const parsed = new URL(url);
-    // `hostname` keeps an IPv6 literal's brackets, which the resolver does not take.
-    nodes.push({ host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port || 6379) });
-    if (parsed.password !== '' && credentials.password === undefined) {
-      credentials = {
-        password: decodeURIComponent(parsed.password),
-        ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
-      };
-    }
-    if (parsed.protocol === 'rediss:') credentials = { ...credentials, tls: {} };
-  }
+  const { nodes, redisOptions } = clusterStartupNodes(target.nodes);
   // Nodes learned from CLUSTER SLOTS need the same credentials as the ones listed.
-  return new Cluster(nodes, settings(credentials));
+  return new Cluster(nodes, settings(redisOptions));
 }
 
 /** Resolves when `connection` is ready; rejects when `signal` aborts first. */

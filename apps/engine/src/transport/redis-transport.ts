@@ -9,12 +9,13 @@
  * slot and live on one master.
  */
 import {
+  clusterStartupNodes,
   createRedisTransport,
   type RedisTransport,
   streamEntryEvents,
   transportStreamKeys,
 } from '@algospace/transport-redis';
-import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { BarGeneratorComponent } from '../components/bar-generator.js';
 import type { DataHandlerComponent, DataHandlerReport } from '../components/data-handler.js';
 import type { EngineComponent, EngineContext } from '../components/engine-component.js';
@@ -393,26 +394,12 @@ async function adminClient(target: RedisTransportTarget): Promise<Redis | Cluste
 }
 
 /** A Cluster client for `nodes`; the nodes it discovers get the credentials and TLS the listed URLs carry. */
-function clusterClient(nodes: readonly string[]): Cluster {
-  const startup: ClusterNode[] = [];
-  let credentials: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {};
-  for (const node of nodes) {
-    const url = new URL(node);
-    // `hostname` keeps an IPv6 literal's brackets, which the resolver does not take.
-    startup.push({ host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 6379) });
-    if (url.password !== '' && credentials.password === undefined) {
-      credentials = {
-        ...credentials,
-        password: decodeURIComponent(url.password),
-        ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
-      };
-    }
-    if (url.protocol === 'rediss:') credentials = { ...credentials, tls: {} };
-  }
-  return new Cluster(startup, {
+function clusterClient(urls: readonly string[]): Cluster {
+  const { nodes, redisOptions } = clusterStartupNodes(urls);
+  return new Cluster(nodes, {
     lazyConnect: true,
     clusterRetryStrategy: () => null,
-    redisOptions: { ...credentials, maxRetriesPerRequest: 1 },
+    redisOptions: { ...redisOptions, maxRetriesPerRequest: 1 },
   });
 }
 
