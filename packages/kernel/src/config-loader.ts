@@ -9,7 +9,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocumen
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './kernel-error.js';
 import { childSchema, collectUnknownKeys, declaredKeys, formatPath } from './schema-introspection.js';
-import { isSecretPath } from './secret-redaction.js';
+import { isSecretPath, maskUrlCredentials } from './secret-redaction.js';
 import { expandVariables } from './variable-substitution.js';
 import { resolveCoreScalar } from './yaml-scalar.js';
 
@@ -475,7 +475,7 @@ function describeValue(value: unknown, secret: boolean): string {
     case 'string': {
       if (secret) return 'string [redacted]';
       // Credentials inside a URL (`redis://user:pass@host`) are secret whatever the key is called.
-      const masked = value.replace(/\/\/[^\s/@]*@/g, '//***@');
+      const masked = maskUrlCredentials(value);
       const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
       return `string ${JSON.stringify(shown)}`;
     }

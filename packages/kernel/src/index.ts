@@ -28,6 +28,6 @@ export { createKernelLogger } from './kernel-logger.js';
 export type { KernelMode, KernelSettings, LogFormat, LogLevel } from './kernel-mode.js';
 export { KERNEL_MODES, kernelSettingsSchema, kernelSettingsShape, modeSchema } from './kernel-mode.js';
 export type { BusHandlerFailure, BusStatistics } from './observable-bus.js';
-export { isSecretKey, REDACTED, redactSecrets } from './secret-redaction.js';
+export { isSecretKey, maskUrlCredentials, REDACTED, redactSecrets } from './secret-redaction.js';
 export type { VariableExpansion } from './variable-substitution.js';
 export { expandVariables, substituteVariables } from './variable-substitution.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, redactSecrets } from './secret-redaction.js';
+import { isSecretKey, maskUrlCredentials, redactSecrets } from './secret-redaction.js';
 
 describe('isSecretKey', () => {
   it.each([
@@ -83,5 +83,13 @@ describe('redactSecrets with errors', () => {
       '[redacted]',
     ]);
     expect(error.password, 'the original error is untouched').toBe('p-1');
+  });
+});
+
+describe('maskUrlCredentials', () => {
+  it('masks the user and password of every URL and leaves URLs without them alone', () => {
+    expect(maskUrlCredentials('redis://u:pw1@h1:1,rediss://:pw2@h2:2,redis://h3:3')).toBe(
+      'redis://***@h1:1,rediss://***@h2:2,redis://h3:3',
+    );
   });
 });

@@ -6,6 +6,19 @@
 /** Replacement printed instead of a secret value. */
 export const REDACTED = '[redacted]';
 
+/**
+ * Masks the credentials of every URL in `text` (`redis://user:pass@host` → `redis://***@host`): a URL's password
+ * is secret whatever the key holding it is called.
+ *
+ * @example
+ * ```ts
+ * maskUrlCredentials('redis://u:pw@h1:1,redis://u:pw@h2:2'); // 'redis://***@h1:1,redis://***@h2:2'
+ * ```
+ */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/\/\/[^\s/@]*@/g, '//***@');
+}
+
 // Words that mark a key as secret wherever they appear as a word of the key (`db_password`, `apiKey`,
 // `X-Auth-Token`); matching whole words keeps `monkey` or `passive` readable.
 const secretWords = new Set([

@@ -2,6 +2,7 @@
  * The `transport` section of the engine configuration: how split roles (`--role ingest` / `--role strategy`)
  * reach each other. Kept beside the transport component; `config/engine-config.ts` only mounts it.
  */
+import { maskUrlCredentials } from '@algospace/kernel';
 import { z } from 'zod';
 import { EngineError } from '../engine-error.js';
 
@@ -44,10 +45,6 @@ function readTarget(
     : { cluster: true, nodes: entries };
 }
 
-function hideCredentials(text: string): string {
-  return text.replace(/\/\/[^@/]*@/g, '//***@');
-}
-
 /**
  * Reads a transport URL: one `redis://` (or `rediss://`) URL is one Redis, several separated by commas are
  * nodes of one Redis Cluster. `source` names where the text came from in the error.
@@ -68,7 +65,7 @@ export function parseRedisTransportUrl(source: string, text: string): RedisTrans
       ? target.bad === 'empty'
         ? 'an empty string'
         : target.bad
-      : `'${hideCredentials(text)}', whose entry ${target.index + 1} of ${target.count} is ${target.bad}`;
+      : `'${maskUrlCredentials(text)}', whose entry ${target.index + 1} of ${target.count} is ${target.bad}`;
   throw new EngineError('ENGINE_BAD_ARGUMENT', `${source}: expected ${EXPECTED_URL}, got ${found}`);
 }
 
